@@ -1,0 +1,58 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres setup browser-deps bench messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Serve the app with the demo data on http://127.0.0.1:$(PORT); safe to run again.
+run: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py loaddata fixtures/regions.json fixtures/categories.json
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The browser tests drive Debian's chromium; install it (and CJK fonts) when
+# we may, or say clearly what is missing.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and fonts-noto-cjk for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	      || { echo "could not install chromium: run 'apt-get install chromium fonts-noto-cjk' as root"; exit 1; }; \
+	  else \
+	    echo "the browser tests need Debian's chromium and fonts-noto-cjk: run 'sudo apt-get install chromium fonts-noto-cjk'"; exit 1; \
+	  fi; \
+	fi
+
+# With DATABASE_URL unset: SQLite, PostgreSQL-only tests deselected.
+# With DATABASE_URL=postgres://…: every test.
+test: $(STAMP) browser-deps
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  echo "== tests on PostgreSQL ($$DATABASE_URL)"; \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadfile; \
+	else \
+	  echo "== tests on SQLite"; \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadfile -m "not postgres"; \
+	fi
+	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP)
+	$(PY) manage.py bench
+
+messages: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import ConstraintErrorsOnFieldsMixin
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def published(self):
+        """The revision in force for each region and year: the one the public reads."""
+        return self.filter(status=Catalogue.Status.PUBLISHED)
+
+    def public(self):
+        """Everything the public may open: the revision in force and the ones it replaced."""
+        return self.filter(status__in=Catalogue.PUBLIC_STATUSES)
+
+    def drafts(self):
+        return self.filter(status=Catalogue.Status.DRAFT)
+
+    def for_display(self):
+        return self.select_related("region").order_by("region__order", "-year", "-revision")
+
+
+class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
+    """An edition of a region's 指导性目录 for one year.
+
+    A published revision is frozen: a correction (动态调整) is a new revision
+    that supersedes it, so the public record of what was in force stays intact.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("草稿")
+        PUBLISHED = "PUBLISHED", _("已发布")
+        SUPERSEDED = "SUPERSEDED", _("已被替代")
+        WITHDRAWN = "WITHDRAWN", _("已撤回")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED)
+
+    region = models.ForeignKey(
+        "catalogue.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="catalogues"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[
+            MinValueValidator(2015, _("目录年度不能早于2015年（咸政办发〔2015〕39号自2015年起试点）。")),
+            MaxValueValidator(2100, _("目录年度不能晚于2100年。")),
+        ],
+    )
+    revision = models.PositiveSmallIntegerField(
+        _("修订版次"),
+        default=1,
+        validators=[MinValueValidator(1, _("修订版次从1开始。"))],
+        help_text=_("首次编制为1；动态调整时新建下一版次。"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True, help_text=_("例如：咸财综发〔2016〕12号"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CatalogueQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("指导性目录历史"))
+
+    constraint_error_fields = {"duplicate_revision": "revision", "second_published": "status"}
+
+    class Meta:
+        verbose_name = _("指导性目录")
+        verbose_name_plural = _("指导性目录")
+        ordering = ["region__order", "-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "revision"],
+                name="catalogue_one_revision_number_per_region_year",
+                violation_error_message=_("该行政区划本年度已有此修订版次，请使用下一个版次号。"),
+                violation_error_code="duplicate_revision",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "year"],
+                condition=models.Q(status="PUBLISHED"),
+                name="catalogue_one_published_per_region_year",
+                violation_error_message=_("该行政区划本年度已有一个已发布的版次；发布新版次须先将原版次标为已被替代。"),
+                violation_error_code="second_published",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "region", "year"], name="catalogue_status_region_year")]
+
+    def __str__(self):
+        return self.title or f"{self.region} {self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.PUBLISHED:
+            if not self.document_number:
+                errors["document_number"] = _("发布目录须填写文号。")
+            if not self.published_on:
+                errors["published_on"] = _("发布目录须填写发布日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("catalogue:edition", args=[self.pk])
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def label(self):
+        """Short label: 2016年 第2版."""
+        return _("%(year)s年 第%(revision)s版") % {"year": self.year, "revision": self.revision}
+
+    @staticmethod
+    def default_title(region, year):
+        return _("%(region)s%(year)s年政府向社会力量购买服务指导性目录") % {"region": region.name, "year": year}

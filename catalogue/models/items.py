@@ -1,0 +1,149 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from catalogue.search import bigram_document
+
+from .base import ConstraintErrorsOnFieldsMixin
+from .editions import Catalogue
+
+
+class ProcurementMethod(models.TextChoices):
+    """购买方式 (DOMAIN.md §7); 公开招标 is the default and preferred."""
+
+    OPEN_TENDER = "OPEN_TENDER", _("公开招标")
+    INVITED_TENDER = "INVITED_TENDER", _("邀请招标")
+    COMPETITIVE_NEGOTIATION = "COMPETITIVE_NEGOTIATION", _("竞争性谈判")
+    COMPETITIVE_CONSULTATION = "COMPETITIVE_CONSULTATION", _("竞争性磋商")
+    SINGLE_SOURCE = "SINGLE_SOURCE", _("单一来源")
+    REQUEST_FOR_QUOTATION = "REQUEST_FOR_QUOTATION", _("询价")
+    COMMISSION = "COMMISSION", _("委托/承包")
+
+
+class CatalogueItemQuerySet(models.QuerySet):
+    def public(self):
+        """Items of editions the public may open (in force or superseded). Every public read goes through here."""
+        return self.filter(edition__status__in=Catalogue.PUBLIC_STATUSES)
+
+    def current(self):
+        """Items of the revisions in force: what search, statistics and counts show."""
+        return self.filter(edition__status=Catalogue.Status.PUBLISHED)
+
+    def with_table_columns(self):
+        """Everything the official table shows, in a fixed number of queries."""
+        return self.select_related(
+            "edition__region", "category__parent__parent"
+        ).prefetch_related("purchasing_bodies")
+
+
+class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
+    """A 目录事项: one service a region's edition says it may buy."""
+
+    edition = models.ForeignKey(
+        "catalogue.Catalogue", verbose_name=_("所属目录"), on_delete=models.CASCADE, related_name="items"
+    )
+    category = models.ForeignKey(
+        "catalogue.ServiceCategory",
+        verbose_name=_("服务类别（三级）"),
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    code = models.CharField(
+        _("编码"), max_length=20, blank=True, help_text=_("留空时按“类别编码-序号”自动生成，例如 C0201-01。")
+    )
+    name = models.CharField(_("事项名称"), max_length=200)
+    content = models.TextField(_("服务内容"), blank=True)
+    purchasing_bodies = models.ManyToManyField(
+        "catalogue.PurchasingBody", verbose_name=_("购买主体"), related_name="items", blank=True
+    )
+    provider_requirements = models.TextField(_("承接主体要求"), blank=True)
+    procurement_method = models.CharField(
+        _("购买方式"), max_length=30, choices=ProcurementMethod.choices, default=ProcurementMethod.OPEN_TENDER
+    )
+    performance_standard = models.TextField(_("绩效评价标准"), blank=True)
+    budget = models.DecimalField(
+        _("预算（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("预算金额不能为负数。"))],
+    )
+    is_pilot = models.BooleanField(_("试点"), default=False)
+    notes = models.TextField(_("备注"), blank=True)
+    search_document = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CatalogueItemQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("目录事项历史"), excluded_fields=["search_document"], m2m_fields=[purchasing_bodies])
+
+    constraint_error_fields = {"duplicate_item_code": "code", "negative_budget": "budget"}
+
+    class Meta:
+        verbose_name = _("目录事项")
+        verbose_name_plural = _("目录事项")
+        ordering = ["edition", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code"],
+                name="catalogue_item_code_unique_in_edition",
+                violation_error_message=_("本目录中已有相同编码的事项。"),
+                violation_error_code="duplicate_item_code",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
+                name="catalogue_item_budget_not_negative",
+                violation_error_message=_("预算金额不能为负数。"),
+                violation_error_code="negative_budget",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "category"], name="item_edition_category")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("catalogue:item", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.category_id and not self.category.is_leaf:
+            errors["category"] = _("目录事项只能归入三级（末级）服务类别，“%(category)s”下还有下级类别。") % {
+                "category": self.category
+            }
+        if self.edition_id and not self.edition.is_draft:
+            errors["edition"] = _("“%(edition)s”已%(status)s，不能再修改其中的事项；请新建修订版次（动态调整）。") % {
+                "edition": self.edition,
+                "status": self.edition.get_status_display(),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.code and self.edition_id and self.category_id:
+            self.code = self.next_code(self.edition_id, self.category)
+        self.search_document = self.build_search_document()
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def next_code(edition_id, category):
+        prefix = f"{category.code}-"
+        taken = CatalogueItem.objects.filter(edition_id=edition_id, code__startswith=prefix).values_list(
+            "code", flat=True
+        )
+        numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1:02d}"
+
+    def build_search_document(self):
+        path = " ".join(node.name for node in self.category.ancestors()) if self.category_id else ""
+        return bigram_document([(self.name, "A"), (path, "B"), (self.content, "D")])
+
+    @property
+    def category_path(self):
+        """(一级, 二级, 三级) for the official table."""
+        nodes = self.category.ancestors()
+        return tuple(nodes + [None] * (3 - len(nodes)))[:3]
