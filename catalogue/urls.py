@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from .views import compare, editions, providers, search, stats
 
 app_name = "catalogue"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("editions/<int:pk>/", views.edition_detail, name="edition"),
-    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("", editions.home, name="home"),
+    path("editions/<int:pk>/", editions.edition_detail, name="edition"),
+    path("editions/<int:pk>/export.<str:fmt>", editions.edition_export, name="edition_export"),
+    path("editions/<int:pk>/compare/", compare.compare, name="compare"),
+    path("items/<int:pk>/", editions.item_detail, name="item"),
+    path("search/", search.search, name="search"),
+    path("providers/", providers.provider_list, name="providers"),
+    path("providers/<int:pk>/", providers.provider_detail, name="provider"),
+    path("statistics/", stats.statistics, name="statistics"),
 ]

@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.validators import validate_credit_code
 
+from .base import ConstraintErrorsOnFieldsMixin
 
-class PurchasingBody(models.Model):
+
+class PurchasingBody(ConstraintErrorsOnFieldsMixin, models.Model):
     """A 购买主体: the government body that buys the service (DOMAIN.md §4)."""
 
     class Kind(models.TextChoices):
@@ -27,6 +29,8 @@ class PurchasingBody(models.Model):
         on_delete=models.PROTECT,
         related_name="subordinates",
     )
+
+    constraint_error_fields = {"duplicate_name": "name"}
 
     class Meta:
         verbose_name = _("购买主体")

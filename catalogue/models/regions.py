@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.validators import validate_region_code
 
+from .base import ConstraintErrorsOnFieldsMixin
 
-class Region(models.Model):
+
+class Region(ConstraintErrorsOnFieldsMixin, models.Model):
     """An administrative division the notice is addressed to: the city, its counties, the zone."""
 
     class Level(models.TextChoices):
@@ -28,6 +30,8 @@ class Region(models.Model):
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("市本级在前，其后各县市区，最后功能区。"))
+
+    constraint_error_fields = {"duplicate_code": "code"}
 
     class Meta:
         verbose_name = _("行政区划")

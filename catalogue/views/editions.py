@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from .models import Catalogue, CatalogueItem
+from catalogue.models import Catalogue, CatalogueItem
 
 
 def home(request):
@@ -12,6 +12,10 @@ def edition_detail(request, pk):
     edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
     items = edition.items.with_table_columns().order_by("code")
     return render(request, "catalogue/edition_detail.html", {"edition": edition, "items": items})
+
+
+def edition_export(request, pk, fmt):
+    raise NotImplementedError  # owned by the public-site helper
 
 
 def item_detail(request, pk):

@@ -1,0 +1,1 @@
+"""Public views, one module per page family. Every query goes through the public()/current() querysets."""

@@ -1,0 +1,2 @@
+def search(request):
+    raise NotImplementedError  # owned by the search/stats helper

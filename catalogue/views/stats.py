@@ -1,0 +1,2 @@
+def statistics(request):
+    raise NotImplementedError  # owned by the search/stats helper
