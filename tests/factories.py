@@ -71,3 +71,59 @@ def provider(name="咸宁市阳光社会工作服务中心", kind=Provider.Kind.
     )
     obj.categories.set(ServiceCategory.objects.filter(code__in=categories))
     return obj
+
+
+def staff_user(username, role=None, region_slug=None, body=None, **fields):
+    """A staff account bound to a role and scope (StaffProfile); role None makes a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from catalogue.models import StaffProfile
+
+    User = get_user_model()
+    if role is None:
+        return User.objects.create_superuser(username, f"{username}@xianning.example", "xianning-demo-2015")
+    user = User.objects.create_user(username, password="xianning-demo-2015", is_staff=True, **fields)
+    StaffProfile.objects.create(
+        user=user, role=role, region=region(region_slug) if region_slug else None, purchasing_body=body
+    )
+    return user
+
+
+def municipal(username="shicaizheng"):
+    from catalogue.models import StaffProfile
+
+    return staff_user(username, StaffProfile.Role.MUNICIPAL_FINANCE, "xianning")
+
+
+def county(username="xianan", region_slug="xianan"):
+    from catalogue.models import StaffProfile
+
+    return staff_user(username, StaffProfile.Role.COUNTY_FINANCE, region_slug)
+
+
+def department(username="minzheng", body=None):
+    from catalogue.models import StaffProfile
+
+    body = body or purchasing_body("咸宁市民政局")
+    return staff_user(username, StaffProfile.Role.DEPARTMENT, body.region.slug, body)
+
+
+def pilot_item(region_slug="xianan", year=2017, **fields):
+    from decimal import Decimal
+
+    from catalogue.models import PilotItem
+
+    values = {
+        "category": category("C0202"),
+        "name": "咸安区农村特困供养机构托管",
+        "content": "委托专业养老机构托管乡镇福利院，提供供养人员生活照料、康复护理和安全管理。",
+        "provider_requirements": "依法登记的养老服务机构，具有3年以上机构养老运营经验。",
+        "planned_budget": Decimal("480000.00"),
+        "reason": "乡镇福利院管理力量薄弱，委托专业机构托管可提升供养质量，公益性强。",
+        "negative_list_confirmed": True,
+    }
+    values.update(fields)
+    pilot = PilotItem(region=region(region_slug), fiscal_year=year, **values)
+    pilot.full_clean()
+    pilot.save()
+    return pilot

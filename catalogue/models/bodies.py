@@ -3,7 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.validators import validate_credit_code
 
+from catalogue.scopes import Scope
+
 from .base import ConstraintErrorsOnFieldsMixin
+
+
+class PurchasingBodyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = Scope.of(user)
+        if scope.sees_everything:
+            return self.all()
+        if scope.is_county:
+            return self.filter(region_id=scope.region_id)
+        if scope.is_department:
+            return self.filter(pk=scope.body_id)
+        return self.none()
 
 
 class PurchasingBody(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -29,6 +43,8 @@ class PurchasingBody(ConstraintErrorsOnFieldsMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="subordinates",
     )
+
+    objects = PurchasingBodyQuerySet.as_manager()
 
     constraint_error_fields = {"duplicate_name": "name"}
 

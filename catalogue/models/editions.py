@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue.scopes import Scope
+
 from .base import ConstraintErrorsOnFieldsMixin
 
 
@@ -20,6 +22,17 @@ class CatalogueQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Catalogue.Status.DRAFT)
+
+    def visible_to(self, user):
+        """Editions a staff user may open in the admin (catalogue/scopes.py says who sees what)."""
+        scope = Scope.of(user)
+        if scope.sees_everything:
+            return self.all()
+        if scope.is_county:
+            return self.filter(region_id=scope.region_id)
+        if scope.is_department:
+            return self.filter(region__purchasingbody__id=scope.body_id)
+        return self.none()
 
     def for_display(self):
         return self.select_related("region").order_by("region__order", "-year", "-revision")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue.scopes import Scope
 from catalogue.search import bigram_document
 
 from .base import ConstraintErrorsOnFieldsMixin
@@ -31,6 +32,22 @@ class CatalogueItemQuerySet(models.QuerySet):
     def current(self):
         """Items of the revisions in force: what search, statistics and counts show."""
         return self.filter(edition__status=Catalogue.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Items a staff user may open: all, their region's, or those their own body buys."""
+        scope = Scope.of(user)
+        if scope.sees_everything:
+            return self.all()
+        if scope.is_county:
+            return self.filter(edition__region_id=scope.region_id)
+        if scope.is_department:
+            bought = CatalogueItem.purchasing_bodies.through.objects.filter(purchasingbody_id=scope.body_id)
+            return self.filter(pk__in=bought.values("catalogueitem_id"))
+        return self.none()
+
+    def editable_by(self, user):
+        """Of the visible items, those in draft editions: published ones are frozen."""
+        return self.visible_to(user).filter(edition__status=Catalogue.Status.DRAFT)
 
     def with_table_columns(self):
         """Everything the official table shows, in a fixed number of queries."""

@@ -1,0 +1,62 @@
+"""Who may see what in the staff tools: one place, read by every queryset's visible_to().
+
+Municipal finance (and superusers) see every region; a county finance office
+sees its own region; department staff see the items their own purchasing
+body buys. Anyone else — anonymous, inactive, not staff, or staff without a
+profile — sees nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None = None
+    region_id: int | None = None
+    body_id: int | None = None
+
+    SUPERUSER = "SUPERUSER"
+
+    @classmethod
+    def of(cls, user):
+        if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+            return cls()
+        cached = getattr(user, "_catalogue_scope", None)
+        if cached is not None:
+            return cached
+        if user.is_superuser:
+            scope = cls(role=cls.SUPERUSER)
+        else:
+            try:
+                profile = user.staff_profile
+            except ObjectDoesNotExist:
+                scope = cls()
+            else:
+                scope = cls(role=profile.role, region_id=profile.region_id, body_id=profile.purchasing_body_id)
+        user._catalogue_scope = scope
+        return scope
+
+    @property
+    def sees_everything(self):
+        from catalogue.models import StaffProfile
+
+        return self.role in (self.SUPERUSER, StaffProfile.Role.MUNICIPAL_FINANCE)
+
+    @property
+    def is_county(self):
+        from catalogue.models import StaffProfile
+
+        return self.role == StaffProfile.Role.COUNTY_FINANCE and self.region_id is not None
+
+    @property
+    def is_department(self):
+        from catalogue.models import StaffProfile
+
+        return self.role == StaffProfile.Role.DEPARTMENT and self.body_id is not None
+
+    @property
+    def may_review(self):
+        """Approve or return pilot items; publish and withdraw editions (市财政局)."""
+        return self.sees_everything

@@ -1,0 +1,92 @@
+"""The pilot-item review: a county office submits, municipal finance returns or approves.
+
+Rule source: from 2015 the counties pick items of strong public-welfare
+character to pilot (咸政办发〔2015〕39号 二(二)); the city compiles and
+publishes. The allowed transitions are PilotItem.TRANSITIONS; every step is
+recorded as a PilotTransition with who, when and the comment. Each step locks
+the row, so when two reviewers act at once exactly one succeeds and the other
+is told what happened.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.models import CatalogueItem, PilotItem, PilotTransition
+from catalogue.scopes import Scope
+
+from .editions import draft_edition_for
+
+
+def _transition(pilot, action, *, by, comment=""):
+    """Lock the pilot item, check the move is allowed from its current state, and record it."""
+    locked = PilotItem.objects.select_for_update().select_related("region", "category").get(pk=pilot.pk)
+    sources, target = PilotItem.TRANSITIONS[action]
+    if locked.status not in sources:
+        raise ValidationError(
+            _("该试点事项当前为“%(status)s”，不能%(action)s（可能已被他人处理，请刷新页面）。")
+            % {"status": locked.get_status_display(), "action": PilotItem.Action(action).label}
+        )
+    PilotTransition.objects.create(
+        pilot_item=locked, action=action, from_status=locked.status, to_status=target, by=by, comment=comment
+    )
+    locked.status = target
+    locked.status_changed_at = timezone.now()
+    locked._change_reason = f"{PilotItem.Action(action).label}{('：' + comment) if comment else ''}"
+    return locked
+
+
+def submit_pilot_item(pilot, *, by, comment=""):
+    """A county office sends its draft (or a returned item, revised) to municipal finance."""
+    scope = Scope.of(by)
+    if not (scope.role == Scope.SUPERUSER or (scope.is_county and scope.region_id == pilot.region_id)):
+        raise PermissionDenied(_("只有本县（市、区）财政部门可以报送该试点事项。"))
+    with transaction.atomic():
+        locked = _transition(pilot, PilotItem.Action.SUBMIT, by=by, comment=comment)
+        locked.full_clean()
+        locked.save()
+        return locked
+
+
+def return_pilot_item(pilot, *, by, reason):
+    """Municipal finance sends a submission back with the reason the county must address."""
+    if not Scope.of(by).may_review:
+        raise PermissionDenied(_("只有市财政局可以退回试点事项。"))
+    if not (reason or "").strip():
+        raise ValidationError({"comment": _("退回时须填写理由，告诉报送单位需要修改什么。")})
+    with transaction.atomic():
+        locked = _transition(pilot, PilotItem.Action.RETURN, by=by, comment=reason.strip())
+        locked.save()
+        return locked
+
+
+def approve_pilot_item(pilot, *, by, comment=""):
+    """Municipal finance approves: the item becomes a pilot item of the county's draft edition for the year.
+
+    When the county's edition for that year is already published, the next
+    revision is opened as a draft (a published edition is frozen).
+    """
+    if not Scope.of(by).may_review:
+        raise PermissionDenied(_("只有市财政局可以审核通过试点事项。"))
+    with transaction.atomic():
+        locked = _transition(pilot, PilotItem.Action.APPROVE, by=by, comment=comment)
+        edition = draft_edition_for(locked.region, locked.fiscal_year, by=by)
+        item = CatalogueItem(
+            edition=edition,
+            category=locked.category,
+            name=locked.name,
+            content=locked.content,
+            provider_requirements=locked.provider_requirements,
+            procurement_method=locked.procurement_method,
+            performance_standard=locked.performance_standard,
+            budget=locked.planned_budget,
+            is_pilot=True,
+            notes=locked.notes,
+        )
+        item.full_clean()
+        item.save()
+        item.purchasing_bodies.set(locked.purchasing_bodies.all())
+        locked.catalogue_item = item
+        locked.save()
+        return locked
