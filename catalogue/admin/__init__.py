@@ -1,0 +1,15 @@
+"""The Chinese admin: one module per concept, like catalogue/models/.
+
+Admin classes only configure (columns, filters, search, autocomplete, what is
+read-only); operations that change an edition's state (submit, publish …)
+belong to catalogue/services and are called from here, never written here.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import bodies, categories, editions, items, providers, regions, staff  # noqa: F401  (registers the admins)
+
+admin.site.site_header = _("咸宁市政府购买服务指导性目录管理")
+admin.site.site_title = _("指导性目录管理")
+admin.site.index_title = _("管理首页")
