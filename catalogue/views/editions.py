@@ -1,23 +1,137 @@
+"""The home page, an edition as the official table, its exports, and an item's page.
+
+Every read goes through Catalogue.objects.public() or CatalogueItem.objects.public()/current(),
+so a draft or withdrawn edition and its items answer 404 and count nowhere.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from catalogue.models import Catalogue, CatalogueItem
+from catalogue import exports
+from catalogue.filters import TABLE_ORDER, EditionItemFilter
+from catalogue.models import Catalogue, CatalogueItem, Provider, ServiceCategory
+
+from .paging import paginate
+
+ROWS_PER_PAGE = 100
+# ?all=1 shows every row of the (filtered) table on one page, for printing.
+ROWS_ALL = 5000
+
+
+def _group_editions(editions):
+    """[(region, [(in_force, [earlier revisions…]) per year, newest year first])] in region order.
+
+    For each region and year the revision in force leads; the revisions it replaced follow it.
+    """
+    by_region = {}
+    for edition in editions:
+        by_region.setdefault(edition.region, defaultdict(list))[edition.year].append(edition)
+    grouped = []
+    for region, years in by_region.items():
+        entries = []
+        for year in sorted(years, reverse=True):
+            revisions = sorted(years[year], key=lambda e: (e.status == Catalogue.Status.PUBLISHED, e.revision))
+            lead = revisions.pop()
+            entries.append((lead, list(reversed(revisions))))
+        grouped.append((region, entries))
+    return grouped
 
 
 def home(request):
-    editions = Catalogue.objects.public().for_display()
-    return render(request, "catalogue/home.html", {"editions": editions})
+    editions = Catalogue.objects.public().for_display().annotate(item_count=Count("items"))
+    current_counts = dict(
+        CatalogueItem.objects.current()
+        .values_list("category__parent__parent")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    areas = list(ServiceCategory.objects.areas().order_by("order", "code"))
+    for area in areas:
+        area.current_count = current_counts.get(area.pk, 0)
+    return render(
+        request,
+        "catalogue/home.html",
+        {"regions": _group_editions(editions), "areas": areas, "current_total": sum(current_counts.values())},
+    )
+
+
+def _public_edition(pk):
+    return get_object_or_404(
+        Catalogue.objects.public().select_related("region").annotate(item_count=Count("items")), pk=pk
+    )
+
+
+def _edition_items(edition):
+    return CatalogueItem.objects.public().filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER)
 
 
 def edition_detail(request, pk):
-    edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
-    items = edition.items.with_table_columns().order_by("code")
-    return render(request, "catalogue/edition_detail.html", {"edition": edition, "items": items})
+    edition = _public_edition(pk)
+    item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
+    show_all = request.GET.get("all") == "1"
+    page, page_message = paginate(request, item_filter.qs, ROWS_ALL if show_all else ROWS_PER_PAGE)
+    rows = exports.table_rows(page.object_list, start=page.start_index() or 1)
+
+    region_editions = list(
+        Catalogue.objects.public().filter(region=edition.region_id).order_by("-year", "-revision")
+    )
+    same_year = [other for other in region_editions if other.year == edition.year and other.pk != edition.pk]
+    in_force = next((other for other in same_year if other.status == Catalogue.Status.PUBLISHED), None)
+    messages = item_filter.invalid_messages()
+    if page_message:
+        messages.append(page_message)
+    return render(
+        request,
+        "catalogue/edition_detail.html",
+        {
+            "edition": edition,
+            "filter": item_filter,
+            "filtered": bool(item_filter.applied()),
+            "page": page,
+            "groups": exports.group_by_area(rows),
+            "columns": exports.COLUMNS,
+            "show_all": show_all,
+            "notices": messages,
+            "in_force": in_force,
+            "other_revisions": same_year,
+            "can_compare": len(region_editions) > 1,
+        },
+    )
 
 
 def edition_export(request, pk, fmt):
-    raise NotImplementedError  # owned by the public-site helper
+    """The edition, or the filtered view with the same query string: exactly the rows the page shows, all pages."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    edition = _public_edition(pk)
+    item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
+    items = list(item_filter.qs)
+    filters = item_filter.applied_for_export()
+    filtered = bool(filters)
+    if fmt == "csv":
+        return exports.write_csv(edition, items, filtered)
+    if fmt == "xlsx":
+        return exports.write_xlsx(edition, items, filtered)
+    return exports.write_json(edition, items, request, filters, filtered)
 
 
 def item_detail(request, pk):
     item = get_object_or_404(CatalogueItem.objects.public().with_table_columns(), pk=pk)
-    return render(request, "catalogue/item_detail.html", {"item": item})
+    providers = Provider.objects.qualified().for_category(item.category).select_related("region").order_by("name")
+    in_force = None
+    if item.edition.status == Catalogue.Status.SUPERSEDED:
+        in_force = Catalogue.objects.published().filter(region=item.edition.region_id, year=item.edition.year).first()
+    return render(
+        request,
+        "catalogue/item_detail.html",
+        {
+            "item": item,
+            "edition": item.edition,
+            "path": item.category.ancestors(),
+            "providers": providers,
+            "in_force": in_force,
+        },
+    )
