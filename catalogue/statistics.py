@@ -1,4 +1,7 @@
-"""Figures for the statistics page, from the editions in force only (CatalogueItem.objects.current()).
+"""Figures for the statistics page, from each region's newest published edition (CatalogueItem.objects.latest()).
+
+Counting every published year would count a service twice when a region
+kept it from 2016 to 2017; the page describes the catalogues in force today.
 
 Every function runs a fixed number of queries (GROUP BY in the database,
 never a query per region or per area), so the page costs the same for 50
@@ -28,7 +31,7 @@ def regions():
 def totals_by_area():
     """{area id: {"items", "pilots", "budget_total" (元, None when no budget is known), "budgeted"}}."""
     rows = (
-        CatalogueItem.objects.current()
+        CatalogueItem.objects.latest()
         .order_by()
         .values(area=F("category__parent__parent"))
         .annotate(
@@ -42,9 +45,9 @@ def totals_by_area():
 
 
 def totals_by_region():
-    """{region id: {"items", "pilots"}} over every edition in force of the region."""
+    """{region id: {"items", "pilots"}} in the region's newest published edition."""
     rows = (
-        CatalogueItem.objects.current()
+        CatalogueItem.objects.latest()
         .order_by()
         .values(region=F("edition__region"))
         .annotate(items=Count("id"), pilots=Count("id", filter=Q(is_pilot=True)))
@@ -69,9 +72,7 @@ def coverage(region_list, area_list):
     Returns (rows, column_totals): a CoverageRow per region (edition None when
     the region has published nothing) and, per column, how many regions cover it.
     """
-    newest = {}
-    for edition in Catalogue.objects.published().order_by("region_id", "-year", "-revision"):
-        newest.setdefault(edition.region_id, edition)
+    newest = {edition.region_id: edition for edition in Catalogue.objects.newest_published()}
     counts = {}
     rows = (
         CatalogueItem.objects.current()

@@ -47,10 +47,10 @@ def catalogue_2017():
     return {"city_2016": city_2016, "city_2017": city_2017, "xianan": xianan}
 
 
-def test_counts_come_from_editions_in_force_only(client, catalogue_2017):
+def test_counts_come_from_each_regions_newest_published_edition(client, catalogue_2017):
     html = page(client)
     areas = table_rows(html, "chart-areas")
-    assert areas["教育"] == ["1", "0"]
+    assert areas["教育"] == ["0", "0"]  # only in the city's 2016 edition, replaced by its 2017 one
     assert areas["社会保障"] == ["2", "1"]
     assert areas["公共管理辅助性事项"] == ["1", "0"]
     assert areas["残疾人服务"] == ["1", "1"]
@@ -58,18 +58,18 @@ def test_counts_come_from_editions_in_force_only(client, catalogue_2017):
     assert areas["医疗卫生"] == ["0", "0"]  # only in a draft
     assert areas["住房保障"] == ["0", "0"]  # only in a withdrawn edition
     regions = table_rows(html, "chart-regions")
-    assert regions["咸宁市"] == ["4", "1"]
+    assert regions["咸宁市"] == ["3", "1"]
     assert regions["咸安区"] == ["1", "1"]
     assert regions["赤壁市"] == ["0", "0"]
-    assert "<dd>5 项</dd>" in html  # the summary: four city items and one of 咸安区
+    assert "<dd>4 项</dd>" in html  # the summary: three items of the city's 2017 edition and one of 咸安区
 
 
 def test_pilot_share_and_budget_in_wan_yuan(client, catalogue_2017):
     html = page(client)
-    assert table_rows(html, "chart-pilots")["合计"] == ["2", "3", "40.0%"]
+    assert table_rows(html, "chart-pilots")["合计"] == ["2", "2", "50.0%"]
     budget = table_rows(html, "chart-budget")
-    assert budget == {"教育": ["20.00", "1", "1"], "社会保障": ["200.00", "2", "2"]}
-    assert "220.00 万元" in html  # the summary: 20 + 150 + 50
+    assert budget == {"社会保障": ["200.00", "2", "2"]}
+    assert "200.00 万元" in html  # the summary: 150 + 50
 
 
 def test_charts_are_inline_svg_with_title_desc_and_a_data_table(client, catalogue_2017):

@@ -16,6 +16,11 @@ class CatalogueQuerySet(models.QuerySet):
         """The revision in force for each region and year: the one the public reads."""
         return self.filter(status=Catalogue.Status.PUBLISHED)
 
+    def newest_published(self):
+        """Each region's newest published edition: the catalogue a region has in force today."""
+        newer = Catalogue.objects.published().filter(region=models.OuterRef("region"), year__gt=models.OuterRef("year"))
+        return self.published().exclude(models.Exists(newer))
+
     def public(self):
         """Everything the public may open: the revision in force and the ones it replaced."""
         return self.filter(status__in=Catalogue.PUBLIC_STATUSES)

@@ -33,6 +33,10 @@ class CatalogueItemQuerySet(models.QuerySet):
         """Items of the revisions in force: what search, statistics and counts show."""
         return self.filter(edition__status=Catalogue.Status.PUBLISHED)
 
+    def latest(self):
+        """Items of each region's newest published edition: the statistics' picture of today."""
+        return self.filter(edition__in=Catalogue.objects.newest_published())
+
     def visible_to(self, user):
         """Items a staff user may open: all, their region's, or those their own body buys."""
         scope = Scope.of(user)
