@@ -47,8 +47,10 @@ test: $(STAMP) browser-deps
 	fi
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 
+# Search speed on PostgreSQL: 100,000 items in a throw-away database, bigram index vs icontains vs pg_trgm.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
-	$(PY) manage.py bench
+	DJANGO_SECRET_KEY=bench-only DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) manage.py bench_search --rows $${ROWS:-100000}
 
 messages: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv
