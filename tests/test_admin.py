@@ -75,6 +75,7 @@ def published(civil_affairs):
 def one_of_each(draft, published, civil_affairs):
     """At least one row of every registered model, for the change pages."""
     f.provider()
+    f.pilot_item()
     clerk = User.objects.create_user("xianan", password="xianning-test-2015", is_staff=True)
     StaffProfile.objects.create(user=clerk, role=StaffProfile.Role.COUNTY_FINANCE, region=f.region("xianan"))
     Group.objects.create(name="县级财政部门")

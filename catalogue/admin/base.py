@@ -1,7 +1,15 @@
-"""Small pieces the admin modules share: autocomplete origin, filtered changelist links, titled filters."""
+"""Small pieces the admin modules share: autocomplete origin, filtered changelist links, titled filters,
+and the scope mixins every admin uses."""
 
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalogue.scopes import Scope
 
 
 def autocomplete_origin(request):
@@ -58,3 +66,167 @@ def without_related_links(formfield):
         if hasattr(widget, flag):
             setattr(widget, flag, False)
     return formfield
+
+
+# Scope ---------------------------------------------------------------------------------------------
+#
+# catalogue/scopes.py says who sees what; each model's queryset has visible_to(user). The mixins
+# below route every admin path through it: the changelist, change/delete/history views opened by
+# URL, bulk actions (Django filters the selected ids through get_queryset), autocomplete (Django
+# asks the target admin's get_queryset), list filters, and the choices a form accepts for a
+# ForeignKey or ManyToMany (so a forged id of another region's edition or body is refused with
+# Django's "选择一个有效的选项").
+
+
+def _scoped(queryset, user):
+    return queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+
+
+class ScopedQuerysetMixin:
+    """Rows and related choices filtered by the user's scope; for ModelAdmins and inlines alike."""
+
+    def get_queryset(self, request):
+        return _scoped(super().get_queryset(request), request.user)
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        model = db_field.remote_field.model
+        base = queryset if queryset is not None else model._default_manager.using(db).all()
+        if hasattr(base, "visible_to"):
+            return base.visible_to(request.user)
+        return queryset
+
+
+class NotFoundMixin:
+    """An id the user may not open is a 404, the same answer as an id that does not exist.
+
+    Django would redirect to the index with a "does not exist" warning; a 404 says the same
+    without a second code path, and without echoing the id back.
+    """
+
+    def not_found(self):
+        return Http404(gettext("没有找到该%(name)s，或您无权查看。") % {"name": self.opts.verbose_name})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise self.not_found()
+
+
+class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
+    """Object permissions that refuse what lies outside the scope, and what is frozen; an object
+    outside the scope is a 404 on every view that takes an id."""
+
+    def in_scope(self, request, obj):
+        cache = request.__dict__.setdefault("_catalogue_in_scope", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in cache:
+            rows = self.model._default_manager.filter(pk=obj.pk)
+            cache[key] = _scoped(rows, request.user).exists()
+        return cache[key]
+
+    def is_frozen(self, request, obj):
+        """True when the object may no longer be changed or deleted (a published edition …)."""
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and not self.in_scope(request, obj):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (not self.in_scope(request, obj) or self.is_frozen(request, obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (not self.in_scope(request, obj) or self.is_frozen(request, obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class MunicipalEditsMixin(NotFoundMixin):
+    """Shared reference data (regions, categories, providers): every staff role reads it, only
+    municipal finance and superusers change it, whatever permissions a group was given."""
+
+    def may_edit(self, request):
+        return Scope.of(request.user).sees_everything
+
+    def has_add_permission(self, request):
+        return self.may_edit(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.may_edit(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_edit(request) and super().has_delete_permission(request, obj)
+
+
+class CountyRegionFixedMixin:
+    """A county office's new rows belong to its own region: the field is shown, not chosen.
+
+    `region_field` names the ForeignKey to Region. The region is put on the form's instance before
+    validation, so the model's clean() sees it.
+    """
+
+    region_field = "region"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if Scope.of(request.user).is_county and self.region_field not in fields:
+            fields.append(self.region_field)
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        scope = Scope.of(request.user)
+        if not scope.is_county:
+            return form
+        field = self.region_field
+
+        class CountyForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is None:
+                    setattr(self.instance, f"{field}_id", scope.region_id)
+
+        CountyForm.__name__ = form.__name__
+        return CountyForm
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """History (django-simple-history) that is read, never reverted, and only within the scope.
+
+    simple_history's own history_view falls back to the newest historical record when the object
+    is not in get_queryset, and its per-version view reads the history table directly: both would
+    show another region's rows, so both first ask get_object (the scoped queryset). Reverting is
+    switched off: a revert would bypass the services and the frozen editions.
+    """
+
+    def _scoped_object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise self.not_found()
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._scoped_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._scoped_object_or_404(request, object_id)
+        if not str(version_id).isdigit():
+            raise Http404(gettext("没有找到该历史版本。"))
+        if request.method != "GET":
+            raise PermissionDenied(gettext("历史版本只能查看，不能恢复；如需修改，请在当前记录上修改。"))
+        request._catalogue_history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "_catalogue_history_read_only", False) and self.fieldsets:
+            return flatten_fieldsets(self.fieldsets)
+        return super().get_readonly_fields(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False

@@ -2,11 +2,16 @@ from django.contrib import admin
 
 from catalogue.models import PurchasingBody
 
+from .base import CountyRegionFixedMixin, ScopedAdminMixin
+
 
 @admin.register(PurchasingBody)
-class PurchasingBodyAdmin(admin.ModelAdmin):
+class PurchasingBodyAdmin(CountyRegionFixedMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Bodies are scoped (PurchasingBody.objects.visible_to): a county office keeps its own region's,
+    department staff see their own body; the autocomplete of an item's bodies offers the same."""
+
     list_display = ["name", "short_name", "region", "kind", "credit_code", "parent"]
-    list_filter = ["region", "kind"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name", "short_name", "credit_code"]
     ordering = ["region__order", "name"]
     autocomplete_fields = ["region", "parent"]

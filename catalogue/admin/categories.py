@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServiceCategory
 
-from .base import autocomplete_origin
+from .base import MunicipalEditsMixin, autocomplete_origin
 
 # Full-width spaces keep the indent even in a proportional CJK font.
 INDENT = "　　"
@@ -48,7 +48,7 @@ class LeafFilter(admin.SimpleListFilter):
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(MunicipalEditsMixin, admin.ModelAdmin):
     list_display = ["tree_name", "code", "level_display", "introduced_in", "child_count", "order"]
     list_display_links = ["tree_name"]
     list_filter = [LevelFilter, "introduced_in", LeafFilter]
@@ -71,8 +71,8 @@ class ServiceCategoryAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         origin = autocomplete_origin(request)
-        if origin == ("catalogueitem", "category"):
-            # A CatalogueItem may only sit under a leaf (CatalogueItem.clean refuses the rest).
+        if origin in {("catalogueitem", "category"), ("pilotitem", "category")}:
+            # An item or a pilot item may only sit under a leaf (their clean() refuses the rest).
             queryset = queryset.filter(children__isnull=True)
         elif origin == ("servicecategory", "parent"):
             # The tree has three levels: a 三级 node cannot be anyone's parent.

@@ -1,21 +1,72 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from catalogue import forms
 from catalogue.models import Catalogue, CatalogueItem
+from catalogue.scopes import Scope
+from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
 
-from .base import add_url, autocomplete_origin, changelist_url
+from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, add_url, autocomplete_origin, changelist_url
 from .items import CatalogueItemInline
+from .operations import Operation, OperationsAdminMixin
 
-# Above this many items an edition's page links to the (paginated) item
-# changelist instead of rendering every item as an inline form.
+# Above this many items an edition's page links to the (paginated) item changelist instead of
+# rendering every item as an inline form.
 INLINE_MAX_ITEMS = 40
+
+# Publishing and withdrawing belong to municipal finance (scope.may_review); a county office may
+# open a correction or next year's catalogue for its own region (the services check the region).
+EDITION_OPERATIONS = (
+    Operation(
+        name="publish",
+        label=_("发布"),
+        form_class=forms.PublishForm,
+        run=lambda edition, user, document_number, published_on: publish_edition(
+            edition, by=user, document_number=document_number, published_on=published_on
+        ),
+        role_allows=lambda scope: scope.may_review,
+        state_allows=lambda edition: edition.is_draft,
+        explanation=_("发布后目录即向社会公开并冻结，其中的事项不能再修改；同一行政区划同一年度原已发布的版次将标为“已被替代”。"),
+        done=_("已发布：%(object)s。"),
+        single_only=True,
+    ),
+    Operation(
+        name="withdraw",
+        label=_("撤回"),
+        form_class=forms.WithdrawForm,
+        run=lambda edition, user, reason: withdraw_edition(edition, by=user, reason=reason),
+        role_allows=lambda scope: scope.may_review,
+        state_allows=lambda edition: edition.is_public,
+        explanation=_("撤回后公众不再能看到该版次；记录和历史仍然保留。"),
+        done=_("已撤回：%(object)s。"),
+        button_class="operation-button--danger",
+    ),
+    Operation(
+        name="revise",
+        label=_("动态调整"),
+        run=lambda edition, user: open_revision(edition, by=user),
+        role_allows=lambda scope: scope.sees_everything or scope.is_county,
+        state_allows=lambda edition: edition.status == Catalogue.Status.PUBLISHED,
+        explanation=_("以该版次为底稿新建下一个修订版次（草稿），在草稿中修改后发布，发布时原版次被替代。"),
+        done=_("已新建修订版次：%(object)s（草稿）。"),
+    ),
+    Operation(
+        name="next-year",
+        label=_("编制下一年度目录"),
+        form_class=forms.NextYearForm,
+        run=lambda edition, user, year: open_next_year(edition.region, year, by=user),
+        role_allows=lambda scope: scope.sees_everything or scope.is_county,
+        initial=forms.initial_next_year,
+        explanation=_("以该行政区划最新发布的版次为底稿，新建所填年度的目录草稿。"),
+        done=_("已新建目录草稿：%(object)s。"),
+    ),
+)
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistoryAdmin):
     list_display = [
         "title",
         "region",
@@ -39,11 +90,28 @@ class CatalogueAdmin(SimpleHistoryAdmin):
         (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    operations = EDITION_OPERATIONS
+
     class Media:
         css = {"all": ["css/admin-extra.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(item_count=Count("items"))
+        scope = Scope.of(request.user)
+        # Department staff count only the items their body buys: the others are not theirs to see.
+        only_theirs = Q(items__purchasing_bodies=scope.body_id) if scope.is_department else None
+        return super().get_queryset(request).annotate(item_count=Count("items", filter=only_theirs, distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # The state changes only through the 发布 / 撤回 operations (the services); a superuser
+            # keeps the raw fields as an escape hatch, still bound by the model's constraints.
+            fields += [name for name in ("status", "document_number", "published_on") if name not in fields]
+        return fields
+
+    def is_frozen(self, request, obj):
+        """A published, superseded or withdrawn edition is a public record: never edited in place."""
+        return not obj.is_draft
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -87,7 +155,15 @@ class CatalogueAdmin(SimpleHistoryAdmin):
         )
         if not obj.is_draft:
             return format_html("{}（{}）", listing, _("已不是草稿，事项只能查看"))
-        adding = format_html('<a href="{}">{}</a>', add_url(CatalogueItem, edition=obj.pk), _("新增事项"))
+        from .imports import import_url  # upload → preview → confirm (catalogue/admin/imports.py)
+
+        adding = format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            add_url(CatalogueItem, edition=obj.pk),
+            _("新增事项"),
+            import_url(obj),
+            _("从文件导入事项"),
+        )
         if count > INLINE_MAX_ITEMS:
             note = _("事项超过 %(max)s 项，不在本页逐项编辑，请在事项列表中修改") % {"max": INLINE_MAX_ITEMS}
             return format_html("{} · {}（{}）", listing, adding, note)

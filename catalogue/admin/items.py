@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue.models import Catalogue, CatalogueItem, ServiceCategory
+from catalogue.exports import COLUMNS
+from catalogue.models import CatalogueItem, PurchasingBody, ServiceCategory
+from catalogue.scopes import Scope
 
-from .base import titled, without_related_links
+from .base import ScopedHistoryAdmin, ScopedQuerysetMixin, titled, without_related_links
 
 FROZEN_NOTE = _("本目录已不是草稿，其中的事项只能查看；如需调整，请新建修订版次（动态调整）。")
 
@@ -30,7 +33,62 @@ class AreaFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CatalogueItemInline(admin.TabularInline):
+class EditionYearFilter(admin.SimpleListFilter):
+    """目录年度, offering only the years of the items the user may see."""
+
+    title = _("目录年度")
+    parameter_name = "edition__year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-edition__year").values_list("edition__year", flat=True)
+        return [(str(year), str(year)) for year in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {code for code, _label in self.lookup_choices}:
+            return queryset.filter(edition__year=int(self.value()))
+        return queryset
+
+
+class CatalogueItemAdminForm(forms.ModelForm):
+    """An item's form, knowing who fills it in (`staff_user`, set by the admin).
+
+    The purchasing bodies offered are the user's scope plus those the item already has (so a
+    county clerk can save an item a municipal clerk gave a city body). Department staff maintain
+    the items their own body buys: their body must stay among the item's bodies.
+    """
+
+    staff_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = self.fields.get("purchasing_bodies")
+        if bodies is not None and self.instance.pk is not None:
+            current = CatalogueItem.purchasing_bodies.through.objects.filter(catalogueitem_id=self.instance.pk)
+            bodies.queryset = PurchasingBody.objects.filter(
+                Q(pk__in=bodies.queryset.values("pk")) | Q(pk__in=current.values("purchasingbody_id"))
+            ).order_by("region__order", "name")
+
+    def clean_purchasing_bodies(self):
+        chosen = self.cleaned_data["purchasing_bodies"]
+        scope = Scope.of(self.staff_user)
+        if scope.is_department and scope.body_id not in {body.pk for body in chosen}:
+            raise forms.ValidationError(
+                _("部门账号只能维护本单位购买的事项：购买主体中须保留“%(body)s”。")
+                % {"body": PurchasingBody.objects.get(pk=scope.body_id)}
+            )
+        return chosen
+
+
+def form_for_user(form_class, user):
+    return type(form_class.__name__, (form_class,), {"staff_user": user})
+
+
+def reviewer_only_fields(request):
+    """试点 is set by municipal finance's approval of a pilot item, not by the county or department."""
+    return [] if Scope.of(request.user).may_review else ["is_pilot"]
+
+
+class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
     """An edition's items on the edition's own page.
 
     The edition admin shows this inline only for editions of up to
@@ -39,6 +97,7 @@ class CatalogueItemInline(admin.TabularInline):
     """
 
     model = CatalogueItem
+    form = CatalogueItemAdminForm
     fields = ["code", "category", "name", "purchasing_bodies", "procurement_method", "budget", "is_pilot"]
     autocomplete_fields = ["category", "purchasing_bodies"]
     show_change_link = True
@@ -63,6 +122,13 @@ class CatalogueItemInline(admin.TabularInline):
             .prefetch_related("purchasing_bodies")
         )
 
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = form_for_user(self.form, request.user)
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *reviewer_only_fields(request)]
+
     def get_extra(self, request, obj=None, **kwargs):
         # One empty row for a new or draft edition, so a clerk can start typing at once.
         return 0 if edition_is_frozen(obj) else 1
@@ -78,7 +144,7 @@ class CatalogueItemInline(admin.TabularInline):
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(SimpleHistoryAdmin):
+class CatalogueItemAdmin(ScopedHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -90,15 +156,17 @@ class CatalogueItemAdmin(SimpleHistoryAdmin):
         "budget_display",
     ]
     list_display_links = ["code", "name"]
+    # Region and edition filters offer only what the user's scope holds (RelatedOnly…, EditionYearFilter).
     list_filter = [
-        ("edition__region", titled(admin.RelatedFieldListFilter, _("行政区划"))),
-        ("edition__year", titled(admin.AllValuesFieldListFilter, _("目录年度"))),
+        ("edition__region", titled(admin.RelatedOnlyFieldListFilter, _("行政区划"))),
+        EditionYearFilter,
         ("edition__status", titled(admin.ChoicesFieldListFilter, _("目录状态"))),
         AreaFilter,
         "procurement_method",
         "is_pilot",
-        "edition",
+        ("edition", admin.RelatedOnlyFieldListFilter),
     ]
+    form = CatalogueItemAdminForm
     search_fields = ["code", "name", "content"]
     ordering = ["edition__region__order", "-edition__year", "-edition__revision", "code"]
     autocomplete_fields = ["edition", "category", "purchasing_bodies"]
@@ -120,6 +188,25 @@ class CatalogueItemAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("edition__region", "category__parent__parent")
 
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if db_field.name == "edition":
+            # Items go into drafts only: a published edition is frozen.
+            return queryset.drafts()
+        return queryset
+
+    def get_form(self, request, obj=None, **kwargs):
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *reviewer_only_fields(request)]
+        if Scope.of(request.user).is_department and "edition" not in fields:
+            fields.append("edition")
+        return fields
+
+    def is_frozen(self, request, obj):
+        return edition_is_frozen(obj.edition)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "category":
@@ -133,18 +220,18 @@ class CatalogueItemAdmin(SimpleHistoryAdmin):
             fieldsets = [(title, {**options, "description": FROZEN_NOTE}), *rest]
         return fieldsets
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and edition_is_frozen(obj.edition):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and edition_is_frozen(obj.edition):
-            return False
-        return super().has_delete_permission(request, obj)
-
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.edition.is_public else None
+
+    def get_export_columns(self, request):
+        """The official table's columns (catalogue/exports.py), then the edition and the budget."""
+        columns = [(column.label, lambda item, column=column: column.value(item, "")) for column in COLUMNS[1:]]
+        columns.insert(0, (_("所属目录"), lambda item: f"{item.edition.region.name} {item.edition.label}"))
+        columns.append((_("预算（元）"), lambda item: item.budget))
+        return columns
+
+    def get_export_queryset(self, request, queryset):
+        return queryset.with_table_columns()
 
     @admin.display(description=_("所属目录"), ordering="edition")
     def edition_label(self, obj):

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.models import Provider
 
+from .base import MunicipalEditsMixin, ScopedHistoryAdmin
+
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(MunicipalEditsMixin, ScopedHistoryAdmin):
+    """Every staff role reads the providers; municipal finance keeps them (qualification is a later issue)."""
+
     list_display = [
         "name",
         "kind",

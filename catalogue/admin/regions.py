@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Region
 
+from .base import MunicipalEditsMixin
+
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(MunicipalEditsMixin, admin.ModelAdmin):
     list_display = ["name", "code_or_none", "level", "parent", "slug", "order"]
     list_filter = ["level"]
     search_fields = ["name", "code", "slug"]

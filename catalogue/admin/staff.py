@@ -1,19 +1,72 @@
+"""Staff accounts: municipal finance creates, binds and disables county and department accounts.
+
+A superuser has Django's full user admin. Municipal finance (not a superuser) gets a narrower one:
+- it never sees superusers (404), and sees other municipal accounts read-only;
+- the form has no is_superuser, is_staff, groups or permissions: the account's group follows the
+  role of its staff profile (roles.py), and the only roles it may give are 县级财政部门 and 部门;
+- it disables an account by clearing 有效 (is_active), never deletes;
+- its own password it changes through the admin's 修改密码 page, like every other staff member.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import StaffProfile
+
+from .base import NotFoundMixin
+from .roles import GRANTABLE_ROLES, sync_role_group
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["role", "region", "purchasing_body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        role, body = cleaned.get("role"), cleaned.get("purchasing_body")
+        if role == StaffProfile.Role.DEPARTMENT and body is not None:
+            # A department's scope is its body; its region follows the body.
+            cleaned["region"] = body.region
+            self.instance.region = body.region
+        if role == StaffProfile.Role.COUNTY_FINANCE:
+            cleaned["purchasing_body"] = None
+            self.instance.purchasing_body = None
+        return cleaned
+
+    def _post_clean(self):
+        # After the model's own clean (which asks for a region at all), so only one message shows.
+        super()._post_clean()
+        profile = self.instance
+        if profile.role == StaffProfile.Role.COUNTY_FINANCE and profile.region_id and profile.region.is_city:
+            self.add_error("region", _("县级财政部门账号应绑定县（市、区）或功能区，不能绑定市本级。"))
 
 
 class StaffProfileInline(admin.StackedInline):
     """A staff account's role and scope, edited on the account itself (DOMAIN.md §11)."""
 
     model = StaffProfile
+    form = StaffProfileForm
     fk_name = "user"
     max_num = 1
     fields = ["role", "region", "purchasing_body"]
     autocomplete_fields = ["region", "purchasing_body"]
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # Accounts municipal finance makes are always bound to a role and scope.
+        return 0 if request.user.is_superuser else 1
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [("", "---------"), *((role.value, role.label) for role in GRANTABLE_ROLES)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 User = get_user_model()
@@ -21,12 +74,81 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+def role_of(user):
+    try:
+        return user.staff_profile.role
+    except ObjectDoesNotExist:
+        return None
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NotFoundMixin, DjangoUserAdmin):
     inlines = [StaffProfileInline]
-    list_display = ["username", "full_name", "email", "is_staff", "is_superuser", "staff_role", "staff_scope"]
+    list_display = [
+        "username",
+        "full_name",
+        "email",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "staff_role",
+        "staff_scope",
+    ]
     list_filter = [*DjangoUserAdmin.list_filter, "staff_profile__role", "staff_profile__region"]
     list_select_related = ["staff_profile__region", "staff_profile__purchasing_body"]
+
+    # What municipal finance (not a superuser) sees of an account.
+    municipal_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email")}),
+        (_("状态"), {"fields": ("is_active",), "description": _("停用账号请取消勾选“有效”；账号不删除，以便保留操作记录。")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    municipal_add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(is_superuser=False)
+
+    def may_manage(self, request, obj):
+        """Municipal finance manages county and department accounts (and new, unbound ones), not its peers."""
+        if request.user.is_superuser:
+            return True
+        return not obj.is_superuser and role_of(obj) in (None, *GRANTABLE_ROLES) and obj.pk != request.user.pk
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.may_manage(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.municipal_add_fieldsets if obj is None else self.municipal_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["last_login", "date_joined"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            # Whatever a forged POST says: accounts municipal finance keeps are staff, never superusers.
+            obj.is_staff = True
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_role_group(form.instance)
 
     @admin.display(description=_("姓名"), ordering="last_name")
     def full_name(self, obj):

@@ -161,7 +161,8 @@ class DemoBuilder:
     # Accounts -----------------------------------------------------------
 
     def build_accounts(self):
-        groups = {role: self.build_group(role, name) for role, name in accounts.GROUPS.items()}
+        call_command("setup_roles", verbosity=0)  # the single owner of the groups' permissions
+        groups = {role: Group.objects.get(name=name) for role, name in accounts.GROUPS.items()}
         self.users = {}
         for spec in accounts.USERS:
             user = self.upsert(

@@ -1,0 +1,290 @@
+"""Reading the file: size, format (XLSX or CSV), header, row limit; see catalogue/imports/__init__.py."""
+
+import codecs
+import csv
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalogue.exports import COLUMNS as EXPORT_COLUMNS
+
+# Files above this size (settings.IMPORT_MAX_BYTES) are refused from the upload's declared size,
+# before any reading.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# An XLSX is a zip: refuse one whose members would unpack to more than this (a zip bomb).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# The header is looked for in the first rows (a title row often sits above it) and columns.
+HEADER_SEARCH_ROWS = 10
+MAX_COLUMNS = 50
+# Blank rows cost nothing to skip, but a file may declare a million of them; stop scanning
+# after this many beyond the row limit.
+BLANK_ROW_ALLOWANCE = 1000
+# Bytes read to tell UTF-8 from GB18030 (what Chinese Excel saves as CSV).
+ENCODING_SAMPLE_BYTES = 64 * 1024
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc …)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def max_rows():
+    return settings.IMPORT_MAX_ROWS
+
+
+def max_bytes():
+    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    key: str
+    label: str
+    required: bool = False
+    aliases: tuple = ()
+
+
+# The official table's columns as catalogue/exports.py writes them, then the two optional extras.
+_REQUIRED = {"type", "name", "purchasing_bodies", "procurement_method"}
+_ALIASES = {
+    "code": ("事项编码",),
+    "area": ("一级类别", "一级目录"),
+    "field": ("二级类别", "二级目录"),
+    "type": ("三级类别", "三级目录", "服务类别"),
+    "is_pilot": ("是否试点", "试点事项"),
+}
+COLUMNS = tuple(
+    ImportColumn(column.key, column.label, column.key in _REQUIRED, _ALIASES.get(column.key, ()))
+    for column in EXPORT_COLUMNS
+) + (
+    ImportColumn("budget", gettext_lazy("预算（元）"), aliases=("预算", "预算金额", "预算金额（元）", "预算资金（元）")),
+    ImportColumn("performance_standard", gettext_lazy("绩效评价标准")),
+)
+COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
+
+
+def template_header():
+    """The header row of a blank import template: the official order, then the extras."""
+    return [str(column.label) for column in COLUMNS]
+
+
+def normalise_label(value):
+    text = re.sub(r"\s+", "", str(value or ""))
+    return text.replace("(", "（").replace(")", "）")
+
+
+def spellings(label):
+    """A translatable label in the active language and in the source language (Chinese).
+
+    Clerks' files carry the Chinese headers whatever language the admin is shown in.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        source = str(label)
+    return {str(label), source}
+
+
+def _header_keys():
+    keys = {}
+    for column in COLUMNS:
+        for name in (*spellings(column.label), *column.aliases):
+            keys[normalise_label(name)] = column.key
+    return keys
+
+
+class SpreadsheetRefused(Exception):
+    """The file as a whole cannot be imported; nothing of it is used. `rows_read` says how far the reader got."""
+
+    def __init__(self, message, rows_read=0):
+        super().__init__(message)
+        self.message = message
+        self.rows_read = rows_read
+
+
+@dataclass
+class SheetTable:
+    """The header's columns and the non-blank rows below it, as read from the file."""
+
+    file_format: str
+    columns: dict  # column key -> position in each row
+    rows: list  # [(row number as Excel shows it, tuple of cell values)]
+    rows_read: int  # rows the reader pulled below the header, blank ones included
+    ignored_headers: list = field(default_factory=list)
+    encoding: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+
+
+def read_table(upload, *, limit=None):
+    """Check the upload is a spreadsheet within the limits and return its header and rows.
+
+    Raises SpreadsheetRefused (one Chinese message) for a file too large, empty,
+    not an XLSX or CSV, without the required columns, or with more than `limit`
+    (settings.IMPORT_MAX_ROWS) rows; in the last case reading stops one row past it.
+    """
+    limit = max_rows() if limit is None else limit
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes():
+        raise SpreadsheetRefused(
+            _("文件过大（%(size)s），导入文件不能超过 %(max)s。")
+            % {"size": _megabytes(size), "max": _megabytes(max_bytes())}
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head:
+        raise SpreadsheetRefused(_("上传的文件是空的。"))
+    suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
+    if head.startswith(XLSX_MAGIC):
+        return _read_xlsx(upload, limit)
+    if head.startswith(OLE_MAGIC):
+        raise SpreadsheetRefused(
+            _("这是旧版 Excel（.xls）或其他 Office 文件。请在 Excel 中“另存为” .xlsx 或 CSV 格式后再导入。")
+        )
+    if suffix in {".xlsx", ".xlsm"}:
+        raise SpreadsheetRefused(_("该文件不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名。"))
+    if suffix in {".csv", ".txt", ""}:
+        return _read_csv(upload, limit)
+    raise SpreadsheetRefused(_("只能导入 Excel（.xlsx）或 CSV 文件。"))
+
+
+def _megabytes(size):
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _read_xlsx(upload, limit):
+    from openpyxl import load_workbook
+
+    not_xlsx = _("该文件不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名。")
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise SpreadsheetRefused(not_xlsx) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetRefused(_("该 Excel 文件解压后过大，无法导入。"))
+    upload.seek(0)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # a damaged or foreign zip fails in many ways inside openpyxl; all mean the same here
+        raise SpreadsheetRefused(not_xlsx) from None
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        rows = (
+            (number, values)
+            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
+        )
+        try:
+            return _collect(rows, limit, "xlsx")
+        except SpreadsheetRefused:
+            raise
+        except Exception:
+            raise SpreadsheetRefused(not_xlsx) from None
+    finally:
+        workbook.close()
+
+
+def _guess_encoding(upload):
+    """UTF-8 (with or without BOM) when the first bytes decode as UTF-8, else GB18030 (a superset of GBK)."""
+    sample = upload.read(ENCODING_SAMPLE_BYTES)
+    upload.seek(0)
+    if b"\x00" in sample:
+        raise SpreadsheetRefused(_("该文件不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。"))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_records(upload, encoding):
+    lines = codecs.iterdecode(iter(upload), encoding)
+    for number, record in enumerate(csv.reader(lines), start=1):
+        for value in record:
+            if CONTROL_CHARACTERS.search(value):
+                raise SpreadsheetRefused(_("该文件不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。"))
+        yield number, tuple(record[:MAX_COLUMNS])
+
+
+def _read_csv(upload, limit):
+    encoding = _guess_encoding(upload)
+    try:
+        table = _collect(_csv_records(upload, encoding), limit, "csv")
+    except UnicodeDecodeError:
+        raise SpreadsheetRefused(
+            _("无法识别该 CSV 文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。")
+        ) from None
+    except csv.Error as exc:
+        raise SpreadsheetRefused(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from None
+    table.encoding = encoding
+    return table
+
+
+def _is_blank(values):
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _collect(rows, limit, file_format):
+    """Find the header among the first rows, then keep the non-blank rows below it, up to `limit`."""
+    keys = _header_keys()
+    header = None
+    for number, values in rows:
+        if _is_blank(values):
+            if number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if header is None:
+            header = (number, values)  # the first non-blank row, if no row looks like a header
+        if any(normalise_label(value) in keys for value in values):
+            header = (number, values)
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        raise SpreadsheetRefused(_("文件中没有找到表头和数据。"))
+    columns, ignored, duplicated = {}, [], []
+    for position, value in enumerate(header[1]):
+        label = normalise_label(value)
+        if not label:
+            continue
+        key = keys.get(label)
+        if key is None:
+            ignored.append(str(value).strip())
+        elif key in columns:
+            duplicated.append(str(COLUMN_LABELS[key]))
+        else:
+            columns[key] = position
+    missing = [str(column.label) for column in COLUMNS if column.required and column.key not in columns]
+    if missing:
+        raise SpreadsheetRefused(
+            _("表头缺少必需的列：%(missing)s。请使用目录表格的表头（%(header)s）。")
+            % {"missing": "、".join(missing), "header": " · ".join(template_header())}
+        )
+    if duplicated:
+        raise SpreadsheetRefused(_("表头中这些列出现了不止一次：%(columns)s。") % {"columns": "、".join(duplicated)})
+    width = max(columns.values()) + 1
+    kept, read = [], 0
+    for number, values in rows:
+        read += 1
+        if _is_blank(values):
+            if read > limit + BLANK_ROW_ALLOWANCE:
+                raise SpreadsheetRefused(_too_many_rows(limit), rows_read=read)
+            continue
+        if len(kept) >= limit:
+            raise SpreadsheetRefused(_too_many_rows(limit), rows_read=read)
+        kept.append((number, tuple(values[:width]) + (None,) * (width - len(values))))
+    if not kept:
+        raise SpreadsheetRefused(_("表头下面没有事项数据。"), rows_read=read)
+    return SheetTable(file_format, columns, kept, read, ignored)
+
+
+def _too_many_rows(limit):
+    return _("文件中的事项超过了导入上限（每次最多 %(max)s 行，空行过多也会超限）。请分成几个文件分别导入。") % {
+        "max": limit
+    }
