@@ -21,42 +21,6 @@ GROUPS = {
     DEPARTMENT: "部门",
 }
 
-# Model permissions per group: {model name: actions}. "*" stands for every
-# model of the catalogue app (including ones added later), and models that do
-# not exist yet (pilotitem, before the pilot workflow lands) are skipped.
-ALL_ACTIONS = ("view", "add", "change", "delete")
-GROUP_PERMISSIONS = {
-    MUNICIPAL_FINANCE: {
-        "catalogue": {"*": ALL_ACTIONS},
-        "auth": {"user": ("view", "add", "change"), "group": ("view",)},
-    },
-    COUNTY_FINANCE: {
-        "catalogue": {
-            "*": ("view",),
-            "catalogue": ("view", "add", "change"),
-            "catalogueitem": ("view", "add", "change", "delete"),
-            "pilotitem": ("view", "add", "change", "delete"),
-            "purchasingbody": ("view", "add", "change"),
-        },
-    },
-    DEPARTMENT: {
-        "catalogue": {
-            "region": ("view",),
-            "servicecategory": ("view",),
-            "purchasingbody": ("view",),
-            "provider": ("view",),
-            "catalogue": ("view",),
-            "catalogueitem": ("view", "change"),
-            "pilotitem": ("view",),
-        },
-    },
-}
-
-# Models whose data only municipal finance manages: county and department
-# staff do not even see them through "*".
-PRIVATE_MODELS = {"staffprofile"}
-
-
 @dataclass(frozen=True)
 class DemoUser:
     username: str

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
@@ -194,23 +194,6 @@ class DemoBuilder:
         if not name:
             return None
         return next(body for body in self.bodies.values() if body.name == name)
-
-    def build_group(self, role, name):
-        wanted = []
-        available = Permission.objects.select_related("content_type")
-        for app_label, models in accounts.GROUP_PERMISSIONS[role].items():
-            for permission in available.filter(content_type__app_label=app_label):
-                model = permission.content_type.model
-                action = permission.codename.split("_", 1)[0]
-                if model in models:
-                    allowed = models[model]
-                elif "*" in models and (role == accounts.MUNICIPAL_FINANCE or not _private(model)):
-                    allowed = models["*"]
-                else:
-                    allowed = ()
-                if action in allowed:
-                    wanted.append(permission)
-        return self.upsert(Group, {"name": name}, {}, m2m={"permissions": wanted}, clean=False)
 
     def ensure_demo_password(self, user):
         """Every demo account has the documented password; hashing it once keeps the seed fast."""
@@ -386,10 +369,6 @@ def _item_differs(item, item_spec):
     if any(getattr(item, name) != value for name, value in item_spec.values.items()):
         return True
     return {body.pk for body in item.purchasing_bodies.all()} != {body.pk for body in item_spec.bodies}
-
-
-def _private(model_name):
-    return model_name in accounts.PRIVATE_MODELS or model_name.startswith("historical")
 
 
 def summary_counts():

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
-    "import_export",
     "csp",
     "catalogue",
 ]
@@ -167,6 +166,7 @@ LOGIN_URL = "admin:login"
 # Largest spreadsheet a clerk may import, in rows; larger files are refused
 # before they are read whole.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
