@@ -38,6 +38,18 @@ class Scope:
         user._catalogue_scope = scope
         return scope
 
+    def restrict(self, queryset, *, region=None, department=None):
+        """Narrow queryset to this scope: everything, the rows whose `region` lookup is the county's
+        region, or the rows `department(body_id)` (a Q) picks; nothing for anyone else or for a role
+        the model names no rule for."""
+        if self.sees_everything:
+            return queryset.all()
+        if self.is_county and region:
+            return queryset.filter(**{region: self.region_id})
+        if self.is_department and department:
+            return queryset.filter(department(self.body_id))
+        return queryset.none()
+
     @property
     def sees_everything(self):
         from catalogue.models import StaffProfile

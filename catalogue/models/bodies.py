@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.validators import validate_credit_code
@@ -10,14 +11,7 @@ from .base import ConstraintErrorsOnFieldsMixin
 
 class PurchasingBodyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = Scope.of(user)
-        if scope.sees_everything:
-            return self.all()
-        if scope.is_county:
-            return self.filter(region_id=scope.region_id)
-        if scope.is_department:
-            return self.filter(pk=scope.body_id)
-        return self.none()
+        return Scope.of(user).restrict(self, region="region_id", department=lambda body: Q(pk=body))
 
 
 class PurchasingBody(ConstraintErrorsOnFieldsMixin, models.Model):

@@ -30,14 +30,9 @@ class CatalogueQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Editions a staff user may open in the admin (catalogue/scopes.py says who sees what)."""
-        scope = Scope.of(user)
-        if scope.sees_everything:
-            return self.all()
-        if scope.is_county:
-            return self.filter(region_id=scope.region_id)
-        if scope.is_department:
-            return self.filter(region__purchasingbody__id=scope.body_id)
-        return self.none()
+        return Scope.of(user).restrict(
+            self, region="region_id", department=lambda body: models.Q(region__purchasingbody__id=body)
+        )
 
     def for_display(self):
         return self.select_related("region").order_by("region__order", "-year", "-revision")

@@ -39,15 +39,11 @@ class CatalogueItemQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Items a staff user may open: all, their region's, or those their own body buys."""
-        scope = Scope.of(user)
-        if scope.sees_everything:
-            return self.all()
-        if scope.is_county:
-            return self.filter(edition__region_id=scope.region_id)
-        if scope.is_department:
-            bought = CatalogueItem.purchasing_bodies.through.objects.filter(purchasingbody_id=scope.body_id)
-            return self.filter(pk__in=bought.values("catalogueitem_id"))
-        return self.none()
+        def bought_by(body):
+            through = CatalogueItem.purchasing_bodies.through.objects.filter(purchasingbody_id=body)
+            return models.Q(pk__in=through.values("catalogueitem_id"))
+
+        return Scope.of(user).restrict(self, region="edition__region_id", department=bought_by)
 
     def editable_by(self, user):
         """Of the visible items, those in draft editions: published ones are frozen."""

@@ -14,12 +14,7 @@ from .items import ProcurementMethod
 class PilotItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Municipal finance sees every county's submissions; a county office sees its own."""
-        scope = Scope.of(user)
-        if scope.sees_everything:
-            return self.all()
-        if scope.is_county:
-            return self.filter(region_id=scope.region_id)
-        return self.none()
+        return Scope.of(user).restrict(self, region="region_id")
 
     def waiting_for_review(self):
         return self.filter(status=PilotItem.Status.SUBMITTED)
