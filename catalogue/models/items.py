@@ -146,6 +146,28 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
         self.search_document = self.build_search_document()
         super().save(*args, **kwargs)
 
+    # What an item says, as opposed to where it sits (edition, category): copied whole when a
+    # revision is opened, an import row is written or a pilot item is approved.
+    CONTENT_FIELDS = (
+        "code",
+        "name",
+        "content",
+        "provider_requirements",
+        "procurement_method",
+        "performance_standard",
+        "budget",
+        "is_pilot",
+        "notes",
+    )
+
+    @classmethod
+    def built_from(cls, source, *, edition, category, **overrides):
+        """An unsaved item in edition carrying source's CONTENT_FIELDS (overrides win), search document built."""
+        values = {name: getattr(source, name) for name in cls.CONTENT_FIELDS if name not in overrides}
+        item = cls(edition=edition, category=category, **values, **overrides)
+        item.search_document = item.build_search_document()
+        return item
+
     @staticmethod
     def next_code(edition_id, category):
         prefix = f"{category.code}-"

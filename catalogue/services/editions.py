@@ -85,23 +85,7 @@ def withdraw_edition(edition, *, by, reason):
 
 def _copy_items(source, target):
     items = list(source.items.select_related("category__parent__parent").prefetch_related("purchasing_bodies"))
-    copies = []
-    for item in items:
-        copy = CatalogueItem(
-            edition=target,
-            category=item.category,
-            code=item.code,
-            name=item.name,
-            content=item.content,
-            provider_requirements=item.provider_requirements,
-            procurement_method=item.procurement_method,
-            performance_standard=item.performance_standard,
-            budget=item.budget,
-            is_pilot=item.is_pilot,
-            notes=item.notes,
-        )
-        copy.search_document = copy.build_search_document()
-        copies.append(copy)
+    copies = [CatalogueItem.built_from(item, edition=target, category=item.category) for item in items]
     created = CatalogueItem.objects.bulk_create(copies, batch_size=500)
     Through = CatalogueItem.purchasing_bodies.through
     Through.objects.bulk_create(

@@ -108,22 +108,8 @@ def import_items(edition, rows, *, by):
 
 
 def _build(edition, row, lookups):
-    item = CatalogueItem(
-        edition=edition,
-        category=lookups.categories[row.category_id],
-        code=row.code,
-        name=row.name,
-        content=row.content,
-        provider_requirements=row.provider_requirements,
-        procurement_method=row.procurement_method,
-        performance_standard=row.performance_standard,
-        budget=row.budget,
-        is_pilot=row.is_pilot,
-        notes=row.notes,
-    )
-    # bulk_create skips save(), which builds the search document.
-    item.search_document = item.build_search_document()
-    return item
+    # bulk_create skips save(); built_from builds the search document save() would have.
+    return CatalogueItem.built_from(row, edition=edition, category=lookups.categories[row.category_id])
 
 
 def _clean(row, item):

@@ -72,17 +72,8 @@ def approve_pilot_item(pilot, *, by, comment=""):
     with transaction.atomic():
         locked = _transition(pilot, PilotItem.Action.APPROVE, by=by, comment=comment)
         edition = draft_edition_for(locked.region, locked.fiscal_year, by=by)
-        item = CatalogueItem(
-            edition=edition,
-            category=locked.category,
-            name=locked.name,
-            content=locked.content,
-            provider_requirements=locked.provider_requirements,
-            procurement_method=locked.procurement_method,
-            performance_standard=locked.performance_standard,
-            budget=locked.planned_budget,
-            is_pilot=True,
-            notes=locked.notes,
+        item = CatalogueItem.built_from(
+            locked, edition=edition, category=locked.category, code="", budget=locked.planned_budget, is_pilot=True
         )
         item.full_clean()
         item.save()
