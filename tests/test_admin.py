@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from catalogue.admin.editions import INLINE_MAX_ITEMS
 from catalogue.models import Catalogue, CatalogueItem, Provider, PurchasingBody, Region, ServiceCategory, StaffProfile
+from tests import contract_builders
 from tests import factories as f
 
 User = get_user_model()
@@ -79,6 +80,9 @@ def one_of_each(draft, published, civil_affairs):
     clerk = User.objects.create_user("xianan", password="xianning-test-2015", is_staff=True)
     StaffProfile.objects.create(user=clerk, role=StaffProfile.Role.COUNTY_FINANCE, region=f.region("xianan"))
     Group.objects.create(name="县级财政部门")
+    signed = contract_builders.a_contract()
+    contract_builders.an_evaluation(signed)
+    contract_builders.the_weights()
 
 
 # Every page renders --------------------------------------------------------------------------------

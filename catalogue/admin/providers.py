@@ -1,25 +1,90 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Provider
+from catalogue.evaluation_rules import Grade
+from catalogue.models import Provider, QualificationCheck
+from catalogue.services import record_check
 
 from .base import MunicipalEditsMixin, ScopedHistoryAdmin
+from .operations import OperationsAdminMixin
+from .qualifications import (
+    PROVIDER_OPERATIONS,
+    QualificationCheckInline,
+    evidence_response,
+    status_trail_html,
+    unmet_conditions_html,
+)
+
+Status = Provider.CurrentStatus
+
+
+class CurrentStatusFilter(admin.SimpleListFilter):
+    """资质状态 as the directory reads it: 已认定 only while in date, 已过期 past it."""
+
+    title = _("资质状态")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == Status.QUALIFIED:
+            return queryset.qualified()
+        if value == Status.EXPIRED:
+            return queryset.expired()
+        if value in {Status.PENDING, Status.SUSPENDED, Status.REVOKED}:
+            return queryset.filter(qualification_status=value)
+        return queryset
+
+
+class FailedEvaluationFilter(admin.SimpleListFilter):
+    """有不合格评价: the newest evaluation is 不合格 (the flag), or any ever was."""
+
+    title = _("有不合格评价")
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("latest", _("最近一次评价不合格（⚠）")),
+            ("any", _("曾有不合格评价")),
+            ("none", _("没有不合格评价")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "latest":
+            return queryset.filter(latest_grade=Grade.FAIL)
+        if value == "any":
+            return queryset.filter(has_failed_evaluation=True)
+        if value == "none":
+            return queryset.filter(has_failed_evaluation=False)
+        return queryset
 
 
 @admin.register(Provider)
-class ProviderAdmin(MunicipalEditsMixin, ScopedHistoryAdmin):
-    """Every staff role reads the providers; municipal finance keeps them (qualification is a later issue)."""
+class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmin):
+    """Every staff role reads the providers; municipal finance keeps them, checks their qualification
+    conditions (inline) and qualifies, suspends, reinstates or revokes them (the buttons, through
+    catalogue/services/providers.py)."""
 
+    operations = PROVIDER_OPERATIONS
+    inlines = [QualificationCheckInline]
     list_display = [
         "name",
         "kind",
         "credit_code",
         "region",
-        "qualification_status",
+        "status_display",
+        "qualified_from",
         "qualified_until",
         "evaluation_grade",
+        "latest_grade_display",
     ]
-    list_filter = ["qualification_status", "kind", "evaluation_grade", "region"]
+    list_filter = [CurrentStatusFilter, FailedEvaluationFilter, "kind", "evaluation_grade", "region"]
     search_fields = ["name", "credit_code", "registration_authority"]
     ordering = ["name"]
     autocomplete_fields = ["region", "categories"]
@@ -29,9 +94,96 @@ class ProviderAdmin(MunicipalEditsMixin, ScopedHistoryAdmin):
         (
             _("资质"),
             {
-                "fields": ["qualification_status", "qualified_until", "evaluation_grade", "categories"],
-                "description": _("可承接的服务类别可选一级、二级或三级；选上级类别即包括其全部下级。"),
+                "fields": [
+                    "status_display",
+                    "qualification_status",
+                    "qualified_from",
+                    "qualified_until",
+                    "categories",
+                    "evaluation_grade",
+                    "unmet_conditions",
+                    "status_trail",
+                ],
+                "description": _(
+                    "资质状态、认定日期、有效期和可承接的服务类别通过页面右上方的“认定”“暂停”“恢复”“撤销”办理，并记入资质变更记录；"
+                    "可承接的服务类别可选一级、二级或三级，选上级类别即包括其全部下级。"
+                ),
             },
         ),
         (_("联系方式与简介"), {"fields": ["address", "phone", "introduction"]}),
     ]
+    # Set only through the services (认定 …); a superuser keeps the raw fields as an escape hatch.
+    SERVICE_FIELDS = ["qualification_status", "qualified_from", "qualified_until"]
+
+    class Media:
+        css = {"all": ["css/admin-extra.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_grade()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # The raw status would repeat status_display (已认定至… / 已过期 …) as a second read-only line.
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if name != "qualification_status"]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "status_display", "unmet_conditions", "status_trail"]
+        if not request.user.is_superuser:
+            fields += self.SERVICE_FIELDS
+            if obj is not None:
+                fields.append("categories")  # changed by 认定 once the provider exists
+        return fields
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                "<path:object_id>/evidence/<int:check_id>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="%s_%s_evidence" % info,
+            )
+        ]
+        return own + super().get_urls()
+
+    def evidence_view(self, request, object_id, check_id):
+        """A condition's evidence file, for staff who may see the provider (every staff role)."""
+        provider = self.get_object(request, unquote(object_id))
+        if provider is None or not self.has_view_permission(request, provider):
+            raise self.not_found()
+        return evidence_response(provider, check_id)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not QualificationCheck:
+            return super().save_formset(request, form, formset, change)
+        for check in formset.save(commit=False):
+            record_check(check, by=request.user)
+        return None
+
+    @admin.display(description=_("资质状态"), ordering="qualification_status")
+    def status_display(self, obj):
+        if obj is None or obj.pk is None:
+            return Provider.CurrentStatus.PENDING.label
+        return obj.qualification_label
+
+    @admin.display(description=_("最近评价"))
+    def latest_grade_display(self, obj):
+        grade = getattr(obj, "latest_grade", None)
+        if not grade:
+            return self.get_empty_value_display()
+        label = Grade(grade).label
+        if grade == Grade.FAIL:
+            return format_html('<span class="grade-flag" title="{}">⚠ {}</span>', _("最近一次绩效评价不合格"), label)
+        return label
+
+    @admin.display(description=_("待核查的资质条件"))
+    def unmet_conditions(self, obj):
+        return unmet_conditions_html(obj)
+
+    @admin.display(description=_("资质变更记录"))
+    def status_trail(self, obj):
+        return status_trail_html(obj)

@@ -42,6 +42,11 @@ ROLE_PERMISSIONS = {
         "catalogue.pilotitem": (VIEW,),
         "catalogue.staffprofile": (VIEW, ADD, CHANGE),
         "auth.user": (VIEW, ADD, CHANGE),
+        # Qualifies providers (condition checks inline on the provider), keeps the evaluation weights.
+        "catalogue.qualificationcheck": (VIEW, ADD, CHANGE),
+        "catalogue.contract": ALL,
+        "catalogue.evaluation": ALL,
+        "catalogue.evaluationweights": (VIEW, ADD, CHANGE),
     },
     # Keeps its own county's edition, items and purchasing bodies, drafts and submits pilot items.
     Role.COUNTY_FINANCE: {
@@ -52,6 +57,11 @@ ROLE_PERMISSIONS = {
         "catalogue.catalogue": ALL,
         "catalogue.catalogueitem": ALL,
         "catalogue.pilotitem": ALL,
+        # Its region's contracts and their evaluations.
+        "catalogue.qualificationcheck": (VIEW,),
+        "catalogue.contract": ALL,
+        "catalogue.evaluation": ALL,
+        "catalogue.evaluationweights": (VIEW,),
     },
     # Maintains the items its own body buys, in draft editions.
     Role.DEPARTMENT: {
@@ -61,6 +71,11 @@ ROLE_PERMISSIONS = {
         "catalogue.purchasingbody": (VIEW,),
         "catalogue.catalogue": (VIEW,),
         "catalogue.catalogueitem": (VIEW, CHANGE),
+        # Records its own body's contracts and their self-evaluation.
+        "catalogue.qualificationcheck": (VIEW,),
+        "catalogue.contract": (VIEW, ADD, CHANGE),
+        "catalogue.evaluation": (VIEW, ADD, CHANGE),
+        "catalogue.evaluationweights": (VIEW,),
     },
 }
 

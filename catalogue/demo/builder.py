@@ -35,7 +35,7 @@ from catalogue.models import (
     StaffProfile,
 )
 
-from . import accounts, bodies, editions, items, providers
+from . import accounts, bodies, contracts, editions, items, providers
 from .codes import credit_code
 
 CITY_SLUG = "xianning"
@@ -71,6 +71,7 @@ class DemoBuilder:
             self.build_providers()
             self.build_accounts()
             self.build_editions()
+            contracts.build(self)  # qualification checks and trail, contracts, evaluations (catalogue/demo/contracts.py)
         return self.stats
 
     # Reference data ------------------------------------------------------
@@ -149,6 +150,7 @@ class DemoBuilder:
                     "registration_authority": data.authority,
                     "region": self.regions[data.region],
                     "qualification_status": data.status,
+                    "qualified_from": data.since if data.status != providers.PENDING else None,
                     "qualified_until": data.until,
                     "evaluation_grade": data.grade,
                     "address": data.address,

@@ -25,6 +25,7 @@ SUSPENDED = "SUSPENDED"
 UNTIL_2027 = date(2027, 12, 31)
 UNTIL_2028 = date(2028, 6, 30)
 EXPIRED = date(2025, 6, 30)
+QUALIFIED_SINCE = date(2016, 3, 1)  # the first review after the notice of 2015
 
 # The registration authority's region code goes into positions 3-8 of the credit code.
 AUTHORITY_REGION = {
@@ -53,6 +54,7 @@ class ProviderData:
     categories: tuple[str, ...]  # mostly 二级 codes: it may serve every item type below
     status: str = QUALIFIED
     until: date | None = UNTIL_2027
+    since: date = QUALIFIED_SINCE  # 认定日期 (none while pending)
     grade: str = ""
     address: str = ""
     phone: str = ""

@@ -2,22 +2,32 @@
 
 from .bodies import PurchasingBody
 from .categories import ServiceCategory
+from .contracts import Contract
 from .editions import Catalogue
+from .evaluations import Evaluation, EvaluationWeights
 from .items import CatalogueItem, ProcurementMethod
 from .pilots import PilotItem, PilotTransition
 from .providers import Provider
+from .qualifications import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, unmet_conditions
 from .regions import Region
 from .staff import StaffProfile
 
 __all__ = [
     "Catalogue",
     "CatalogueItem",
+    "Contract",
+    "Evaluation",
+    "EvaluationWeights",
     "PilotItem",
     "PilotTransition",
     "ProcurementMethod",
     "Provider",
+    "ProviderStatusChange",
     "PurchasingBody",
+    "QUALIFICATION_TRANSITIONS",
+    "QualificationCheck",
     "Region",
     "StaffProfile",
     "ServiceCategory",
+    "unmet_conditions",
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,4 +144,6 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
 
     @staticmethod
     def default_title(region, year):
-        return _("%(region)s%(year)s年政府向社会力量购买服务指导性目录") % {"region": region.name, "year": year}
+        # The title is stored and published as the official one, so it is Chinese whatever language the clerk uses.
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("%(region)s%(year)s年政府向社会力量购买服务指导性目录") % {"region": region.name, "year": year}

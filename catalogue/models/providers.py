@@ -15,10 +15,31 @@ class ProviderQuerySet(models.QuerySet):
             models.Q(qualified_until__isnull=True) | models.Q(qualified_until__gte=on)
         )
 
+    def expired(self, on=None):
+        """Qualified once, but past their date: shown as 已过期, not eligible (the status itself stays QUALIFIED)."""
+        on = on or timezone.localdate()
+        return self.filter(qualification_status=Provider.QualificationStatus.QUALIFIED, qualified_until__lt=on)
+
     def for_category(self, category):
         """Providers that may serve a leaf category, or any category above it."""
         codes = [node.code for node in category.ancestors()]
         return self.filter(categories__code__in=codes).distinct()
+
+    def with_latest_grade(self, published_only=False):
+        """Annotate `latest_grade` (the grade of the newest evaluation) and `has_failed_evaluation` (any
+        graded 不合格), in the same query. Staff see every recorded result (the admin's ⚠ flag); a
+        public page passes published_only=True."""
+        from catalogue.evaluation_rules import Grade
+
+        from .evaluations import Evaluation
+
+        results = Evaluation.objects.published() if published_only else Evaluation.objects.all()
+        newest = results.filter(contract__provider=models.OuterRef("pk")).order_by("-evaluated_on", "-pk")
+        failed = results.filter(contract__provider=models.OuterRef("pk"), grade=Grade.FAIL)
+        return self.annotate(
+            latest_grade=models.Subquery(newest.values("grade")[:1]),
+            has_failed_evaluation=models.Exists(failed),
+        )
 
 
 class Provider(models.Model):
@@ -35,6 +56,15 @@ class Provider(models.Model):
     class QualificationStatus(models.TextChoices):
         PENDING = "PENDING", _("待审核")
         QUALIFIED = "QUALIFIED", _("已认定")
+        SUSPENDED = "SUSPENDED", _("已暂停")
+        REVOKED = "REVOKED", _("已撤销")
+
+    class CurrentStatus(models.TextChoices):
+        """What the directory and the admin show: the stored status, with 已过期 for a lapsed qualification."""
+
+        PENDING = "PENDING", _("待审核")
+        QUALIFIED = "QUALIFIED", _("已认定")
+        EXPIRED = "EXPIRED", _("已过期")
         SUSPENDED = "SUSPENDED", _("已暂停")
         REVOKED = "REVOKED", _("已撤销")
 
@@ -72,6 +102,7 @@ class Provider(models.Model):
     qualification_status = models.CharField(
         _("资质状态"), max_length=12, choices=QualificationStatus.choices, default=QualificationStatus.PENDING
     )
+    qualified_from = models.DateField(_("认定日期"), null=True, blank=True)
     qualified_until = models.DateField(_("认定有效期至"), null=True, blank=True)
     evaluation_grade = models.CharField(
         _("社会组织评估等级"), max_length=2, choices=EvaluationGrade.choices, blank=True
@@ -97,6 +128,8 @@ class Provider(models.Model):
             raise ValidationError({"evaluation_grade": _("社会组织评估等级只适用于社会团体、民办非企业单位和基金会。")})
         if self.qualification_status == self.QualificationStatus.QUALIFIED and not self.qualified_until:
             raise ValidationError({"qualified_until": _("认定为合格的承接主体须填写认定有效期。")})
+        if self.qualified_from and self.qualified_until and self.qualified_until < self.qualified_from:
+            raise ValidationError({"qualified_until": _("认定有效期不能早于认定日期。")})
 
     @classmethod
     def suggested_kind(cls, credit_code):
@@ -107,3 +140,66 @@ class Provider(models.Model):
         return self.qualification_status == self.QualificationStatus.QUALIFIED and (
             self.qualified_until is None or self.qualified_until >= timezone.localdate()
         )
+
+    @property
+    def is_social_organisation(self):
+        """社会团体、民办非企业单位、基金会: the kinds registered with civil affairs (年检 applies to them)."""
+        return self.kind in {self.Kind.SOCIAL_GROUP, self.Kind.PRIVATE_NON_ENTERPRISE, self.Kind.FOUNDATION}
+
+    @property
+    def current_status(self):
+        """The stored status, except that a qualification past its date reads EXPIRED (已过期)."""
+        if self.qualification_status == self.QualificationStatus.QUALIFIED and not self.is_qualified:
+            return self.CurrentStatus.EXPIRED
+        return self.CurrentStatus(self.qualification_status)
+
+    @property
+    def current_status_label(self):
+        return self.current_status.label
+
+    @property
+    def qualification_label(self):
+        """已认定至2027-12-31 · 已过期（2025-06-30） · 已暂停 …: the state with its date, in one phrase."""
+        status = self.current_status
+        if status == self.CurrentStatus.QUALIFIED and self.qualified_until:
+            return _("已认定至%(date)s") % {"date": self.qualified_until.isoformat()}
+        if status == self.CurrentStatus.EXPIRED:
+            return _("已过期（有效期至%(date)s）") % {"date": self.qualified_until.isoformat()}
+        return status.label
+
+    def serves(self, category):
+        """Whether the provider is qualified for `category`: registered for it or for a category above it."""
+        wanted = {node.pk for node in category.ancestors()}
+        return any(own.pk in wanted for own in self.categories.all())
+
+    def qualification_problem_on(self, day):
+        """Why the provider could not sign a contract on `day`, or None when its qualification covered it.
+
+        The dates are the record's own (认定日期 … 有效期至). A suspended or revoked provider was
+        still qualified before the day that happened (ProviderStatusChange), so a contract it
+        signed earlier stays valid; without such a record, it is refused.
+        """
+        status = self.qualification_status
+        if status == self.QualificationStatus.PENDING:
+            return _("“%(name)s”的资质尚未认定（待审核），不能签订合同。") % {"name": self.name}
+        if self.qualified_from and day < self.qualified_from:
+            return _("“%(name)s”自%(start)s起才被认定，签订日期%(day)s时尚未认定。") % {
+                "name": self.name,
+                "start": self.qualified_from.isoformat(),
+                "day": day.isoformat(),
+            }
+        if self.qualified_until and day > self.qualified_until:
+            return _("“%(name)s”的认定有效期至%(until)s，签订日期%(day)s时已过期。") % {
+                "name": self.name,
+                "until": self.qualified_until.isoformat(),
+                "day": day.isoformat(),
+            }
+        if status in (self.QualificationStatus.SUSPENDED, self.QualificationStatus.REVOKED):
+            since = self.status_changes.filter(to_status=status).order_by("-at").first()
+            if since is None or day >= timezone.localdate(since.at):
+                return _("“%(name)s”的资质%(status)s（%(reason)s），不能签订合同。") % {
+                    "name": self.name,
+                    "status": self.get_qualification_status_display(),
+                    "reason": since.reason if since else _("无记录"),
+                }
+        return None

@@ -2,15 +2,41 @@
 transaction with the rows locked, and records who, when and why. The admin's actions, the forms,
 the import and the tests all call these, so every path obeys the same rules."""
 
+from .contracts import (
+    publish_evaluation,
+    record_evaluation,
+    save_contract,
+    set_evaluation_weights,
+    withdraw_evaluation,
+)
 from .editions import open_next_year, open_revision, publish_edition, withdraw_edition
 from .pilots import approve_pilot_item, return_pilot_item, submit_pilot_item
+from .providers import (
+    check_condition,
+    qualify_provider,
+    record_check,
+    reinstate_provider,
+    revoke_provider,
+    suspend_provider,
+)
 
 __all__ = [
     "approve_pilot_item",
+    "check_condition",
     "open_next_year",
     "open_revision",
     "publish_edition",
+    "publish_evaluation",
+    "qualify_provider",
+    "record_check",
+    "record_evaluation",
+    "reinstate_provider",
     "return_pilot_item",
+    "revoke_provider",
+    "save_contract",
+    "set_evaluation_weights",
     "submit_pilot_item",
+    "suspend_provider",
     "withdraw_edition",
+    "withdraw_evaluation",
 ]

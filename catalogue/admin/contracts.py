@@ -1,0 +1,274 @@
+"""合同 in the admin: staff pick an item in force and a provider, seeing each candidate's state and grades.
+
+The provider select labels every candidate with its qualification state and its recent grades
+(咸宁市阳光社会工作服务中心 · 已认定至2027-12-31 · 近期评价：优秀、良好); one whose newest evaluation is
+不合格 carries ⚠, and saving a contract with it adds a warning. The rules (published item of the
+region and year, budget, qualification on the signing date, 转包) are Contract.clean and
+catalogue/services/contracts.py, which save_model calls. Scope: Contract.objects.visible_to.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.evaluation_rules import Grade
+from catalogue.models import CatalogueItem, Contract, Evaluation, Provider, PurchasingBody
+from catalogue.scopes import Scope
+from catalogue.services import save_contract
+
+from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, titled, without_related_links
+from .qualifications import is_flagged, provider_label
+
+FLAG_HELP = _("每个承接主体后注明资质状态和近期绩效评价等级；标有 ⚠ 的，最近一次绩效评价为不合格，请审慎选择。")
+
+
+class ProviderChoiceField(forms.ModelChoiceField):
+    """Each candidate with its state and recent grades; the grades of all candidates are read in one query."""
+
+    _grades = None
+
+    def label_from_instance(self, provider):
+        if self._grades is None:
+            self._grades = Evaluation.objects.recent_grades(self.queryset.values_list("pk", flat=True))
+        return provider_label(provider, self._grades.get(provider.pk, []))
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        budget = gettext("预算%(budget)s元") % {"budget": f"{item.budget:,.2f}"} if item.budget is not None else gettext("无预算")
+        return f"{item.edition.region.name} {item.edition.year}年 · {item.code} {item.name} · {budget}"
+
+
+class ContractAdminForm(forms.ModelForm):
+    """Knows who fills it in (`staff_user`): items are those in force within the user's scope (and the
+    contract's own item), with their region, year and budget in the label."""
+
+    staff_user = None
+
+    class Meta:
+        model = Contract
+        fields = "__all__"
+        field_classes = {"provider": ProviderChoiceField, "item": ItemChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.fields.get("item")
+        if item is not None:
+            in_force = CatalogueItem.objects.visible_to(self.staff_user).current()
+            own = CatalogueItem.objects.filter(pk=self.instance.item_id) if self.instance.item_id else CatalogueItem.objects.none()
+            item.queryset = (
+                (in_force | own)
+                .select_related("edition__region")
+                .order_by("edition__region__order", "-edition__year", "code")
+            )
+        provider = self.fields.get("provider")
+        if provider is not None:
+            provider.queryset = Provider.objects.order_by("name")
+            provider.help_text = FLAG_HELP
+
+
+def form_for_user(form_class, user):
+    return type(form_class.__name__, (form_class,), {"staff_user": user})
+
+
+class FlaggedProviderFilter(admin.SimpleListFilter):
+    title = _("承接主体有不合格评价")
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("最近一次评价不合格（⚠）")), ("no", _("否"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(provider_latest_grade=Grade.FAIL)
+        if self.value() == "no":
+            return queryset.exclude(provider_latest_grade=Grade.FAIL)
+        return queryset
+
+
+class ContractYearFilter(admin.SimpleListFilter):
+    title = _("年度")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-year").values_list("year", flat=True)
+        return [(str(year), str(year)) for year in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {code for code, _label in self.lookup_choices}:
+            return queryset.filter(year=int(self.value()))
+        return queryset
+
+
+def newest_grade_of_provider():
+    """The grade of the newest evaluation of the contract's provider (any contract), as a subquery."""
+    newest = Evaluation.objects.filter(contract__provider=OuterRef("provider")).order_by("-evaluated_on", "-pk")
+    return Subquery(newest.values("grade")[:1])
+
+
+@admin.register(Contract)
+class ContractAdmin(CountyRegionFixedMixin, ScopedHistoryAdmin):
+    form = ContractAdminForm
+    list_display = [
+        "item_name",
+        "provider_display",
+        "purchasing_body",
+        "region",
+        "year",
+        "value_display",
+        "period",
+        "procurement_method",
+        "announced",
+        "evaluation_grade",
+    ]
+    list_display_links = ["item_name"]
+    list_filter = [
+        ("region", titled(admin.RelatedOnlyFieldListFilter, _("行政区划"))),
+        ContractYearFilter,
+        "procurement_method",
+        "announced",
+        FlaggedProviderFilter,
+    ]
+    search_fields = ["number", "item__name", "item__code", "provider__name", "purchasing_body__name"]
+    ordering = ["-signed_on", "-pk"]
+    autocomplete_fields = ["purchasing_body"]
+    list_select_related = ["item", "provider", "purchasing_body", "region", "evaluation"]
+    readonly_fields = ["provider_summary", "evaluation_link", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (_("事项"), {"fields": ["region", "year", "item", "purchasing_body"]}),
+        (_("承接主体"), {"fields": ["provider", "provider_summary"]}),
+        (
+            _("合同"),
+            {
+                "fields": [
+                    "number",
+                    "signed_on",
+                    "value",
+                    "period_start",
+                    "period_end",
+                    "procurement_method",
+                    "summary",
+                    "no_subcontracting_confirmed",
+                ],
+                "description": _(
+                    "只能购买本行政区划本年度现行目录中有预算的事项，同一事项本年度合同金额合计不得超过预算；"
+                    "承接主体须在签订日期处于认定有效期内，并被认定可承接该类服务；禁止转包。"
+                ),
+            },
+        ),
+        (_("公告与评价"), {"fields": ["announced", "announced_on", "evaluation_link"]}),
+        (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-extra.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(provider_latest_grade=newest_grade_of_provider())
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"region", "item", "provider", "purchasing_body"}:
+            # Items, providers and bodies are kept on their own pages, not created from a contract.
+            without_related_links(formfield)
+        return formfield
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = form_for_user(super().get_form(request, obj, **kwargs), request.user)
+        scope = Scope.of(request.user)
+        if not scope.is_department:
+            return form
+
+        class DepartmentForm(form):
+            """Department staff record their own body's contracts, in its region."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is None:
+                    body = PurchasingBody.objects.get(pk=scope.body_id)
+                    self.instance.purchasing_body, self.instance.region_id = body, body.region_id
+
+        DepartmentForm.__name__ = form.__name__
+        return DepartmentForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if Scope.of(request.user).is_department:
+            fields += [name for name in ("region", "purchasing_body") if name not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        save_contract(obj, by=request.user)
+        grades = Evaluation.objects.recent_grades([obj.provider_id]).get(obj.provider_id, [])
+        if is_flagged(grades):
+            self.message_user(
+                request,
+                gettext("注意：“%(provider)s”最近一次绩效评价为不合格，请确认选择该承接主体的理由并留存记录。")
+                % {"provider": obj.provider.name},
+                messages.WARNING,
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The service found what the form's check could not (another clerk's contract took the
+            # budget meanwhile): nothing was saved (the view's transaction rolled back).
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # Columns and read-only fields ---------------------------------------------------------------
+
+    @admin.display(description=_("目录事项"), ordering="item__code")
+    def item_name(self, obj):
+        return f"{obj.item.code} {obj.item.name}"
+
+    @admin.display(description=_("承接主体"), ordering="provider__name")
+    def provider_display(self, obj):
+        if getattr(obj, "provider_latest_grade", None) == Grade.FAIL:
+            return format_html('<span class="grade-flag" title="{}">⚠ {}</span>', _("最近一次绩效评价不合格"), obj.provider.name)
+        return obj.provider.name
+
+    @admin.display(description=_("合同金额（元）"), ordering="value")
+    def value_display(self, obj):
+        return f"{obj.value:,.2f}"
+
+    @admin.display(description=_("服务期限"), ordering="period_start")
+    def period(self, obj):
+        return f"{obj.period_start} — {obj.period_end}"
+
+    @admin.display(description=_("评价等级"))
+    def evaluation_grade(self, obj):
+        evaluation = getattr(obj, "evaluation", None) if obj.pk else None
+        if evaluation is None:
+            return self.get_empty_value_display()
+        return evaluation.get_grade_display()
+
+    @admin.display(description=_("资质与近期评价"))
+    def provider_summary(self, obj):
+        if obj is None or obj.provider_id is None:
+            return gettext("选择承接主体后显示。")
+        grades = Evaluation.objects.recent_grades([obj.provider_id]).get(obj.provider_id, [])
+        text = provider_label(obj.provider, grades)
+        if is_flagged(grades):
+            return format_html('<strong class="grade-flag">{}</strong>', text)
+        return text
+
+    @admin.display(description=_("绩效评价"))
+    def evaluation_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        evaluation = Evaluation.objects.filter(contract=obj).first()
+        if evaluation is not None:
+            url = reverse("admin:catalogue_evaluation_change", args=[evaluation.pk])
+            return format_html('<a href="{}">{}</a>', url, evaluation.get_grade_display() or gettext("查看"))
+        if not obj.has_ended:
+            return gettext("服务期至%(end)s，结束后可评价。") % {"end": obj.period_end}
+        url = reverse("admin:catalogue_evaluation_add") + f"?contract={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("录入绩效评价"))

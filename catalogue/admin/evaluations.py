@@ -1,0 +1,294 @@
+"""绩效评价 in the admin: three scores typed, the combined score and grade computed; publishing is a button.
+
+The computation is catalogue/evaluation_rules.py (weights and bands in one place); recording goes
+through catalogue/services/contracts.py (record_evaluation), which refuses an evaluation before the
+contract's period ends. A published result is read-only until it is withdrawn (撤回公开, with a
+reason). The weights are one row (EvaluationWeights) that only municipal finance changes.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from catalogue import evaluation_rules as rules
+from catalogue.evaluation_rules import Grade
+from catalogue.forms import DateInput, OperationForm
+from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.services import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
+
+from .base import MunicipalEditsMixin, ScopedHistoryAdmin, titled, without_related_links
+from .operations import Operation, OperationsAdminMixin
+
+# Forms ---------------------------------------------------------------------------------------------
+
+
+class ContractChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contract):
+        return gettext("%(region)s %(year)s年 · %(item)s · %(provider)s · 服务期至%(end)s") % {
+            "region": contract.region.name,
+            "year": contract.year,
+            "item": contract.item.name,
+            "provider": contract.provider.name,
+            "end": contract.period_end.isoformat(),
+        }
+
+
+class EvaluationAdminForm(forms.ModelForm):
+    """The contracts offered are those in the user's scope without an evaluation (and the row's own)."""
+
+    staff_user = None
+
+    class Meta:
+        model = Evaluation
+        fields = "__all__"
+        field_classes = {"contract": ContractChoiceField}
+        widgets = {"evaluated_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        contract = self.fields.get("contract")
+        if contract is not None:
+            open_ = Q(evaluation__isnull=True)
+            if self.instance.contract_id:
+                open_ |= Q(pk=self.instance.contract_id)
+            contract.queryset = (
+                Contract.objects.visible_to(self.staff_user)
+                .filter(open_)
+                .select_related("region", "item", "provider")
+                .order_by("-period_end", "-pk")
+            )
+            contract.help_text = _("服务期结束后才能评价；每份合同评价一次。")
+
+
+class PublishEvaluationForm(OperationForm):
+    published_on = forms.DateField(
+        label=_("公开日期"),
+        required=False,
+        widget=DateInput,
+        help_text=_("留空为今天。"),
+        error_messages={"invalid": _("请输入有效的日期，例如 2018-03-01。")},
+    )
+
+
+class WithdrawEvaluationForm(OperationForm):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("撤回公开须说明理由。")},
+    )
+
+
+def _finance(scope):
+    return scope.sees_everything or scope.is_county
+
+
+EVALUATION_OPERATIONS = (
+    Operation(
+        name="publish",
+        label=_("公开评价结果"),
+        form_class=PublishEvaluationForm,
+        run=lambda evaluation, user, published_on: publish_evaluation(evaluation, by=user, published_on=published_on),
+        role_allows=_finance,
+        state_allows=lambda evaluation: not evaluation.published,
+        explanation=_("公开后，评价结果在承接主体和目录事项的公开页面上显示，并不能再修改；如需更正，先撤回公开。"),
+        done=_("已公开：%(object)s。"),
+    ),
+    Operation(
+        name="withdraw",
+        label=_("撤回公开"),
+        form_class=WithdrawEvaluationForm,
+        run=lambda evaluation, user, reason: withdraw_evaluation(evaluation, by=user, reason=reason),
+        role_allows=_finance,
+        state_allows=lambda evaluation: evaluation.published,
+        explanation=_("撤回后公众不再能看到该评价结果；记录和历史仍然保留。"),
+        done=_("已撤回公开：%(object)s。"),
+        button_class="operation-button--danger",
+    ),
+)
+
+
+class RecordedThroughServiceMixin:
+    """save_model calls a service; a ValidationError it raises (a race the form could not see) becomes a
+    message, with nothing saved (the change view's transaction rolled back)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+# Evaluations ---------------------------------------------------------------------------------------
+
+
+class GradeYearFilter(admin.SimpleListFilter):
+    title = _("年度")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).order_by("-contract__year").values_list("contract__year", flat=True)
+        return [(str(year), str(year)) for year in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {code for code, _label in self.lookup_choices}:
+            return queryset.filter(contract__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedHistoryAdmin):
+    form = EvaluationAdminForm
+    operations = EVALUATION_OPERATIONS
+    list_display = [
+        "item_name",
+        "provider_name",
+        "region_name",
+        "year",
+        "score",
+        "grade_display",
+        "published",
+        "published_on",
+        "evaluated_on",
+    ]
+    list_display_links = ["item_name"]
+    list_filter = [
+        "grade",
+        "published",
+        ("contract__region", titled(admin.RelatedOnlyFieldListFilter, _("行政区划"))),
+        GradeYearFilter,
+    ]
+    search_fields = ["contract__item__name", "contract__provider__name", "contract__number", "third_party_name"]
+    ordering = ["-evaluated_on", "-pk"]
+    list_select_related = ["contract__item", "contract__provider", "contract__region"]
+    readonly_fields = ["result", "published", "published_on", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["contract", "evaluated_on"]}),
+        (
+            _("得分（0至100分）"),
+            {
+                "fields": ["self_score", "satisfaction_score", "third_party_score", "third_party_name", "remarks"],
+                "description": _("综合得分按绩效评价权重加权计算，等级按分数段确定，不能手工填写。"),
+            },
+        ),
+        (_("结果"), {"fields": ["result", "published", "published_on"]}),
+        (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-extra.css"]}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"staff_user": request.user})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "contract":
+            without_related_links(formfield)
+        return formfield
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and "contract" not in fields:
+            fields.append("contract")
+        return fields
+
+    def is_frozen(self, request, obj):
+        """A published result is a public record: withdraw it (with a reason) before correcting it."""
+        return obj.published
+
+    def save_model(self, request, obj, form, change):
+        record_evaluation(obj, by=request.user)
+        if obj.grade == Grade.FAIL:
+            self.message_user(
+                request,
+                gettext("该合同的绩效评价为不合格：在为“%(provider)s”的下一份合同选择承接主体时将标注 ⚠。")
+                % {"provider": obj.contract.provider.name},
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("目录事项"), ordering="contract__item__code")
+    def item_name(self, obj):
+        return obj.contract.item.name
+
+    @admin.display(description=_("承接主体"), ordering="contract__provider__name")
+    def provider_name(self, obj):
+        return obj.contract.provider.name
+
+    @admin.display(description=_("行政区划"), ordering="contract__region__order")
+    def region_name(self, obj):
+        return obj.contract.region.name
+
+    @admin.display(description=_("年度"), ordering="contract__year")
+    def year(self, obj):
+        return obj.contract.year
+
+    @admin.display(description=_("评价等级"), ordering="grade")
+    def grade_display(self, obj):
+        if obj.grade == Grade.FAIL:
+            return format_html('<span class="grade-flag">⚠ {}</span>', obj.get_grade_display())
+        return obj.get_grade_display()
+
+    @admin.display(description=_("综合得分与等级"))
+    def result(self, obj):
+        if obj is None or obj.score is None:
+            return gettext("保存后按权重自动计算。")
+        weights = "、".join(
+            f"{label}{weight}%" for (key, label), weight in zip(rules.PARTS, obj.weights.values())
+        )
+        return format_html(
+            "<strong>{} · {}</strong><br>{}",
+            obj.score,
+            obj.get_grade_display(),
+            gettext("计算所用权重：%(weights)s") % {"weights": weights},
+        )
+
+
+# The weights ---------------------------------------------------------------------------------------
+
+
+@admin.register(EvaluationWeights)
+class EvaluationWeightsAdmin(RecordedThroughServiceMixin, MunicipalEditsMixin, ScopedHistoryAdmin):
+    """One row: the weights of the three parts. Every staff role reads it; municipal finance changes it."""
+
+    list_display = ["__str__", "updated_by", "updated_at"]
+    readonly_fields = ["bands", "updated_by", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["self_weight", "satisfaction_weight", "third_party_weight"],
+                "description": _("三项权重之和须为100%。修改只影响此后录入的评价；已录入的评价保留计算时所用的权重。"),
+            },
+        ),
+        (_("评价等级"), {"fields": ["bands"]}),
+        (_("记录"), {"fields": ["updated_by", "updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not EvaluationWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = set_evaluation_weights(
+            by=request.user,
+            self_weight=obj.self_weight,
+            satisfaction_weight=obj.satisfaction_weight,
+            third_party_weight=obj.third_party_weight,
+        )
+        obj.pk = saved.pk
+
+    @admin.display(description=_("分数段"))
+    def bands(self, obj):
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((rules.band_label(grade),) for grade in Grade))
+        )
