@@ -52,9 +52,14 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) manage.py bench_search --rows $${ROWS:-100000}
 
+# Refresh the English catalogue from the Chinese msgids, then compile it. Needs GNU gettext
+# (msgfmt, xgettext); the compiled django.mo is committed, so `make run` works without it.
 messages: $(STAMP)
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || \
+	  { echo "make messages needs GNU gettext: run 'sudo apt-get install gettext'"; exit 1; }
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=var
+	msgfmt --check --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -79,13 +79,16 @@ def normalise_label(value):
 
 
 def spellings(label):
-    """A translatable label in the active language and in the source language (Chinese).
+    """A translatable label in the active language and in every language of the site (Chinese first).
 
-    Clerks' files carry the Chinese headers whatever language the admin is shown in.
+    Clerks' files carry the Chinese headers whatever language the admin is shown in, but a
+    template or export made in English must import for a clerk working in Chinese too.
     """
-    with translation.override(settings.LANGUAGE_CODE):
-        source = str(label)
-    return {str(label), source}
+    names = {str(label)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label))
+    return names
 
 
 def _header_keys():

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.compare import compare_editions, default_partner, older_first
@@ -20,7 +20,7 @@ class CompareForm(forms.Form):
             choices=[
                 (
                     candidate.pk,
-                    _t("%(year)s年 第%(revision)s版（%(status)s）")
+                    gettext("%(year)s年 第%(revision)s版（%(status)s）")
                     % {"year": candidate.year, "revision": candidate.revision, "status": candidate.get_status_display()},
                 )
                 for candidate in candidates
@@ -41,16 +41,16 @@ def compare(request, pk):
     chosen = other is not None
     if raw and other is None:
         if raw == str(edition.pk):
-            notices.append(_t("不能与同一版目录比较，请在列表中另选一版。"))
+            notices.append(gettext("不能与同一版目录比较，请在列表中另选一版。"))
         else:
             # One message for unknown, unpublished and other regions' editions alike: a draft's existence stays private.
             notices.append(
-                _t("所选目录不存在、未公开或不属于%(region)s，请在列表中另选一版。") % {"region": edition.region.name}
+                gettext("所选目录不存在、未公开或不属于%(region)s，请在列表中另选一版。") % {"region": edition.region.name}
             )
     if other is None:
         other = default_partner(edition, candidates)
     if not candidates:
-        notices.append(_t("%(region)s暂无其他已公开的目录可供比较。") % {"region": edition.region.name})
+        notices.append(gettext("%(region)s暂无其他已公开的目录可供比较。") % {"region": edition.region.name})
 
     form = CompareForm(initial={"with": other.pk if other else None}, candidates=candidates)
     diff = None

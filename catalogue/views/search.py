@@ -3,7 +3,7 @@
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import search as engine
@@ -46,11 +46,11 @@ def search(request):
     query = cleaned.get("q", "")
     if len(query) > engine.MAX_QUERY_LENGTH:
         query = query[: engine.MAX_QUERY_LENGTH]
-        notices.append(_t("检索词过长，只按前%(n)s个字符检索。") % {"n": engine.MAX_QUERY_LENGTH})
+        notices.append(gettext("检索词过长，只按前%(n)s个字符检索。") % {"n": engine.MAX_QUERY_LENGTH})
     if "region" in form.errors:
-        notices.append(_t("没有这个地区，已在全部地区中检索。"))
+        notices.append(gettext("没有这个地区，已在全部地区中检索。"))
     if "area" in form.errors:
-        notices.append(_t("没有这个服务领域，已在全部领域中检索。"))
+        notices.append(gettext("没有这个服务领域，已在全部领域中检索。"))
     region, area = cleaned.get("region"), cleaned.get("area")
 
     items = CatalogueItem.objects.current()
@@ -65,7 +65,7 @@ def search(request):
         items = items.select_related("edition__region", "category__parent__parent").defer("search_document")
         page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     elif query:
-        notices.append(_t("检索词中没有可检索的文字或数字，请换一个检索词。"))
+        notices.append(gettext("检索词中没有可检索的文字或数字，请换一个检索词。"))
 
     return render(
         request,

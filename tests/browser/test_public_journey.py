@@ -104,7 +104,7 @@ def test_the_edition_reads_on_a_phone_without_sideways_scrolling(phone, catalogu
 
 
 def test_the_site_works_without_javascript(browser, live_server, catalogue_data):
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
     page.goto(live_server.url + catalogue_data["city"].get_absolute_url())
     page.get_by_label("只看试点事项").check()
