@@ -268,3 +268,20 @@ def test_seed_demo_restores_the_demo_without_a_second_published_revision(seeded,
     city.refresh_from_db()
     assert city.status == Catalogue.Status.PUBLISHED
     assert "更新 updated 2" in output
+
+
+def test_the_work_queues_have_pilot_items_in_every_waiting_state(seeded):
+    from catalogue.models import PilotItem
+
+    states = dict(PilotItem.objects.values_list("name", "status"))
+    assert states == {
+        "咸安区农村留守儿童关爱服务": PilotItem.Status.SUBMITTED,
+        "赤壁市困难群众走访核查": PilotItem.Status.RETURNED,
+        "咸安区残疾人居家托养服务": PilotItem.Status.DRAFT,
+    }
+    returned = PilotItem.objects.get(status=PilotItem.Status.RETURNED)
+    assert list(returned.transitions.values_list("action", "by__username")) == [
+        ("submit", "chibi"),
+        ("return", "shicaizheng"),
+    ]
+    assert "预算测算依据" in returned.transitions.last().comment

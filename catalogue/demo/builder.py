@@ -35,7 +35,7 @@ from catalogue.models import (
     StaffProfile,
 )
 
-from . import accounts, bodies, contracts, editions, items, providers
+from . import accounts, bodies, contracts, editions, items, pilots, providers
 from .codes import credit_code
 
 CITY_SLUG = "xianning"
@@ -72,6 +72,7 @@ class DemoBuilder:
             self.build_accounts()
             self.build_editions()
             contracts.build(self)  # qualification checks and trail, contracts, evaluations (catalogue/demo/contracts.py)
+            pilots.build(self)  # pilot items waiting in the work queues (catalogue/demo/pilots.py)
         return self.stats
 
     # Reference data ------------------------------------------------------
