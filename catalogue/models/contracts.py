@@ -60,8 +60,8 @@ class Contract(models.Model):
 
     - The item is in the **published** catalogue (the revision in force) of the contract's region and
       year; a draft, superseded or withdrawn edition, or another region's or year's, is refused.
-    - **Only catalogue items with a budget may be bought** (咸政办发〔2015〕39号: 购买服务所需资金在
-      既有预算中统筹安排): a contract for an item without a budget is refused, and so is a contract
+    - **Only catalogue items with a budget may be bought** (国办发〔2013〕96号: 所需资金在既有
+      财政预算安排中统筹考虑): a contract for an item without a budget is refused, and so is a contract
       that would take the contracts of the item's service in that region and year (all revisions,
       matched by the item's code) above the item's budget. Refused, not flagged: the record stays
       what the policy allows.
