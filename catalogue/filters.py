@@ -11,7 +11,16 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import CatalogueItem, ProcurementMethod, Provider, PurchasingBody, Region, ServiceCategory
+from catalogue.evaluation_rules import Grade
+from catalogue.models import (
+    CatalogueItem,
+    Evaluation,
+    ProcurementMethod,
+    Provider,
+    PurchasingBody,
+    Region,
+    ServiceCategory,
+)
 from catalogue.search import search_items
 
 # The official table's order: the category tree (codes sort as the tree), then the item code.
@@ -174,3 +183,62 @@ class ProviderFilter(PublicFilterSet):
         """Providers that may serve the category: registered for it, for a category above it, or for one below it."""
         above = [node.code for node in value.ancestors()]
         return queryset.filter(Q(categories__code__in=above) | Q(categories__code__startswith=value.code)).distinct()
+
+    def applied_for_export(self):
+        """The applied filters with stable, JSON-friendly values (category code, region name, kind code, text)."""
+        labels = {}
+        for name, value in self.applied().items():
+            if name == "category":
+                labels[name] = value.code
+            elif name == "region":
+                labels[name] = value.name
+            else:
+                labels[name] = value
+        return labels
+
+
+def evaluation_years():
+    """The contract years that have a published evaluation, newest first (the year filter's choices)."""
+    years = (
+        Evaluation.objects.published().order_by("-contract__year").values_list("contract__year", flat=True).distinct()
+    )
+    return [(year, _("%(year)s年") % {"year": year}) for year in years]
+
+
+class EvaluationFilter(PublicFilterSet):
+    """Filters of the published evaluation results and their exports: year, area (一级), region, grade."""
+
+    year = django_filters.ChoiceFilter(
+        label=_("年度"), field_name="contract__year", choices=evaluation_years, empty_label=_("全部年度")
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("服务领域"),
+        queryset=ServiceCategory.objects.areas().order_by("order", "code"),
+        field_name="contract__item__category__parent__parent",
+        empty_label=_("全部领域"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("行政区划"),
+        queryset=Region.objects.order_by("order"),
+        field_name="contract__region",
+        empty_label=_("全部地区"),
+    )
+    grade = django_filters.ChoiceFilter(label=_("评价等级"), choices=Grade.choices, empty_label=_("全部等级"))
+
+    class Meta:
+        model = Evaluation
+        fields = []
+
+    def applied_for_export(self):
+        """The applied filters with stable, JSON-friendly values (year, area code, region name, grade code)."""
+        labels = {}
+        for name, value in self.applied().items():
+            if name == "area":
+                labels[name] = value.code
+            elif name == "region":
+                labels[name] = value.name
+            elif name == "year":
+                labels[name] = int(value)
+            else:
+                labels[name] = value
+        return labels

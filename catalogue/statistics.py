@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 
-from .models import Catalogue, CatalogueItem, Region, ServiceCategory
+from .evaluation_rules import Grade
+from .models import Catalogue, CatalogueItem, Evaluation, Region, ServiceCategory
 
 # The notice's 2017 target adds the transactional services (事务性管理服务);
 # their categories carry introduced_in=2017 in the tree.
@@ -97,3 +98,22 @@ def coverage(region_list, area_list):
         result.append(CoverageRow(region, edition, cells))
     column_totals = [sum(1 for row in result if row.cells[index]) for index in range(len(columns))]
     return result, column_totals
+
+
+def grades_by_area():
+    """{area code (A … H): {Grade: count}} of every PUBLISHED evaluation, by its item's 一级 area.
+
+    One GROUP BY query. Unlike the catalogue figures above, this counts every year: a result
+    stays public once published, and next year's budget and choice of provider read all of them.
+    """
+    rows = (
+        Evaluation.objects.published()
+        .with_area()
+        .order_by()
+        .values("area_code", "grade")
+        .annotate(count=Count("id"))
+    )
+    counts = {}
+    for row in rows:
+        counts.setdefault(row["area_code"], dict.fromkeys(Grade, 0))[Grade(row["grade"])] = row["count"]
+    return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compare, editions, providers, search, stats
+from .views import compare, editions, evaluations, opendata, providers, search, stats
 
 app_name = "catalogue"
 
@@ -9,9 +9,13 @@ urlpatterns = [
     path("editions/<int:pk>/", editions.edition_detail, name="edition"),
     path("editions/<int:pk>/export.<str:fmt>", editions.edition_export, name="edition_export"),
     path("editions/<int:pk>/compare/", compare.compare, name="compare"),
+    path("editions/<int:pk>/ocds.json", opendata.edition_ocds, name="edition_ocds"),
     path("items/<int:pk>/", editions.item_detail, name="item"),
     path("search/", search.search, name="search"),
     path("providers/", providers.provider_list, name="providers"),
+    path("providers/export.<str:fmt>", providers.provider_export, name="provider_export"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider"),
+    path("evaluations/", evaluations.evaluation_list, name="evaluations"),
+    path("evaluations/export.<str:fmt>", evaluations.evaluation_export, name="evaluation_export"),
     path("statistics/", stats.statistics, name="statistics"),
 ]

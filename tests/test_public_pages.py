@@ -553,10 +553,10 @@ MAX_QUERIES = {
     "home": 3,
     "edition": 7,
     "edition_filtered": 9,
-    "item": 3,
+    "item": 4,  # + its published evaluation results (issue 5)
     "providers": 5,
     "providers_filtered": 7,
-    "provider": 4,
+    "provider": 6,  # + its published evaluation results and its qualification trail (issue 5)
 }
 
 

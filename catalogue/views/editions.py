@@ -14,6 +14,7 @@ from catalogue import exports
 from catalogue.filters import TABLE_ORDER, EditionItemFilter
 from catalogue.models import Catalogue, CatalogueItem, Provider, ServiceCategory
 
+from .evaluations import grade_bands, published_results
 from .paging import paginate
 
 ROWS_PER_PAGE = 100
@@ -133,5 +134,7 @@ def item_detail(request, pk):
             "path": item.category.ancestors(),
             "providers": providers,
             "in_force": in_force,
+            "evaluations": list(published_results().for_item(item)),
+            "bands": grade_bands(),
         },
     )

@@ -1,15 +1,21 @@
-"""The directory of qualified providers (承接主体) and a provider's page.
+"""The directory of qualified providers (承接主体), its exports, and a provider's page.
 
 Only Provider.objects.qualified() is public: a pending, suspended, revoked or expired
-provider answers 404 and is not listed.
+provider answers 404 and is not listed (its published evaluation results stay on the results
+page and the item pages, without a link to it). The directory and a provider's page show the
+qualification's state and dates and the provider's PUBLISHED evaluation results only; the
+condition checks and their evidence (QualificationCheck) are for staff and never shown here.
 """
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from catalogue import exports
 from catalogue.filters import ProviderFilter
 from catalogue.models import CatalogueItem, Provider, ServiceCategory
 
+from .evaluations import grade_bands, published_results
 from .paging import paginate
 
 PROVIDERS_PER_PAGE = 50
@@ -20,14 +26,20 @@ def _categories_with_path():
     return Prefetch("categories", queryset=ServiceCategory.objects.select_related("parent__parent").order_by("code"))
 
 
-def provider_list(request):
+def _directory(request):
+    """The directory's FilterSet: qualified providers with their newest published grade, in name order."""
     providers = (
         Provider.objects.qualified()
+        .with_latest_grade(published_only=True)
         .select_related("region")
         .prefetch_related(_categories_with_path())
         .order_by("name", "pk")
     )
-    provider_filter = ProviderFilter(request.GET or None, queryset=providers)
+    return ProviderFilter(request.GET or None, queryset=providers)
+
+
+def provider_list(request):
+    provider_filter = _directory(request)
     page, page_message = paginate(request, provider_filter.qs, PROVIDERS_PER_PAGE)
     notices = provider_filter.invalid_messages()
     if page_message:
@@ -43,6 +55,14 @@ def provider_list(request):
             "notices": notices,
         },
     )
+
+
+def provider_export(request, fmt):
+    """The directory, or its filtered view with the same query string: exactly the providers it lists, all pages."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    provider_filter = _directory(request)
+    return exports.write_providers(fmt, list(provider_filter.qs), request, provider_filter.applied_for_export())
 
 
 def provider_detail(request, pk):
@@ -71,5 +91,8 @@ def provider_detail(request, pk):
             "items": items[:ITEMS_SHOWN] if category_ids else [],
             "item_count": item_count,
             "items_shown": ITEMS_SHOWN,
+            "evaluations": list(published_results().for_provider(provider)),
+            "status_changes": list(provider.status_changes.order_by("at", "pk")),
+            "bands": grade_bands(),
         },
     )

@@ -5,6 +5,36 @@ from django.utils.translation import gettext as _
 
 from catalogue import charts
 from catalogue import statistics as figures
+from catalogue.evaluation_rules import Grade
+
+# One CSS class per grade, best first: the stacked bars and the legend (static/css/site.css).
+GRADE_PARTS = [
+    (Grade.EXCELLENT, "bar-excellent"),
+    (Grade.GOOD, "bar-good"),
+    (Grade.PASS, "bar-pass"),
+    (Grade.FAIL, "bar-fail"),
+]
+
+
+def grade_chart(areas):
+    """Stacked bars of published evaluation grades per 一级 area, with their numbers in a table (None: no results)."""
+    counts = figures.grades_by_area()
+    if not counts:
+        return None
+    empty = dict.fromkeys(Grade, 0)
+    rows = [(area, [counts.get(area.code, empty)[grade] for grade, _css in GRADE_PARTS]) for area in areas]
+    chart = charts.stacked_bar_chart(
+        "chart-grades",
+        _("各服务领域的绩效评价等级"),
+        _("每一条代表一个服务领域已公开的绩效评价结果，按优秀、良好、合格、不合格分段；条越长，评价越多。"),
+        [(area.name, values) for area, values in rows],
+        parts=[(css, grade.label) for grade, css in GRADE_PARTS],
+        formatter=lambda values: _("%(n)s 项") % {"n": int(sum(values))},
+    )
+    chart.table_headers = [_("服务领域")] + [grade.label for grade, _css in GRADE_PARTS] + [_("合计")]
+    chart.table_rows = [(area.name, values + [sum(values)]) for area, values in rows]
+    chart.total = sum(sum(values) for _area, values in rows)
+    return chart
 
 
 def statistics(request):
@@ -105,5 +135,6 @@ def statistics(request):
             "total_budget": charts.wan_yuan(total_budget),
             "pilot_percent": charts.percent(total_pilots, total_items),
             "edition_count": sum(1 for row in coverage_rows if row.edition),
+            "grade_chart": grade_chart(areas),
         },
     )

@@ -1,0 +1,285 @@
+"""Open data: a public edition as an OCDS 1.1.5 release package, shaped after the planning section.
+
+`/editions/<pk>/ocds.json` answers for a public edition (Catalogue.objects.public(): published or
+superseded) and 404 for a draft or withdrawn one, or for an edition without items (a release
+package needs at least one release). Each catalogue item is one contracting process at its
+planning stage: the government says it may buy this service this year, by this method, from
+providers meeting these requirements. The schema and codelists the output is tested against are
+vendored, unchanged, in catalogue/ocds_schema/ (Apache-2.0, see its README.md).
+
+Package
+=======
+
+| OCDS field                  | value                                                                      |
+|-----------------------------|----------------------------------------------------------------------------|
+| uri                         | absolute URL of this ocds.json                                             |
+| version                     | "1.1"                                                                      |
+| publishedDate               | the edition's 发布日期, 00:00 Asia/Shanghai (a published edition is frozen) |
+| publisher.name              | "咸宁市财政局" (publisher.uri: the site's home page)                        |
+| license                     | settings.OCDS_LICENSE when set (e.g. a Creative Commons URL); omitted      |
+|                             | otherwise: the finance bureau has not chosen a licence yet                 |
+| releases                    | one release per item of the edition, in the official table's order         |
+
+Release (one per CatalogueItem)
+===============================
+
+| OCDS field                          | from                                                                  |
+|-------------------------------------|-----------------------------------------------------------------------|
+| ocid                                | OCID_PREFIX + "{region}-{year}-{item code}", e.g.                      |
+|                                     | "ocds-xnzfgm-421200-2016-C0201-01"; {region} is the GB/T 2260 code,   |
+|                                     | or the slug (xn-htz) for 咸宁高新区. The same service keeps its ocid   |
+|                                     | across revisions of the same region and year (as contracts do).       |
+| id                                  | "{region}-{year}-r{revision}-{item code}": unique per revision        |
+| date                                | the edition's 发布日期 (00:00 Asia/Shanghai)                           |
+| tag                                 | ["planning"]; ["planningUpdate"] when an earlier public revision of    |
+|                                     | the same region and year already listed the item's code               |
+| initiationType                      | "tender"                                                              |
+| language                            | "zh" (the data is Chinese whatever the visitor's language)            |
+| parties[]                           | every 购买主体 of the item, roles ["buyer"]:                            |
+|   .id                               | "{ORG_ID_SCHEME}-{统一社会信用代码}"                                    |
+|   .name / .identifier.legalName     | 购买主体 name                                                          |
+|   .identifier.scheme / .id          | ORG_ID_SCHEME ("XN-USCC", see below) / the 18-character credit code   |
+|   .address                          | {locality: the body's region, region: "湖北省", countryName: "中国"}    |
+| buyer                               | {id, name} of the first 购买主体 (the order the item page lists them)  |
+| planning.rationale                  | 服务内容                                                               |
+| planning.budget.amount              | {amount: 预算（元）, currency: "CNY"} when the item has a budget          |
+| planning.budget.description         | which catalogue lists the budget (title and 文号), or that it lists none |
+| planning.documents[]                | the item's public page and the edition's page (documentType           |
+|                                     | "procurementPlan", format "text/html", language "zh")                 |
+| tender.id                           | "{region}-{year}-{item code}"                                         |
+| tender.title                        | 事项名称                                                               |
+| tender.description                  | 服务内容                                                               |
+| tender.status                       | "planning" (tenderStatus codelist)                                    |
+| tender.mainProcurementCategory      | "services"                                                            |
+| tender.procurementMethod            | 购买方式 mapped by METHODS below (method codelist)                      |
+| tender.procurementMethodDetails     | 购买方式 in Chinese, e.g. "公开招标"                                    |
+| tender.eligibilityCriteria          | 承接主体要求                                                           |
+| tender.items[0].id                  | the item code                                                         |
+| tender.items[0].description         | 事项名称                                                               |
+| tender.items[0].classification      | {scheme: "XN-ZFGM", id: 三级 category code (C0201), description: its   |
+|                                     | name}                                                                 |
+| tender.items[0].additionalClassifications | the 一级 and 二级 categories above it, same scheme              |
+
+Not mapped (no OCDS planning field fits; they stay in the site's own JSON export): 试点,
+绩效评价标准, 备注. An item dropped by a later revision gets no withdrawal release.
+
+Methods (OCDS closed method codelist: open / selective / limited / direct)
+=======================================================================
+
+| 购买方式 (ours)                      | procurementMethod | why                                              |
+|--------------------------------------|-------------------|--------------------------------------------------|
+| OPEN_TENDER 公开招标                  | open              | any supplier may bid                             |
+| INVITED_TENDER 邀请招标               | selective         | only invited, qualified suppliers bid            |
+| COMPETITIVE_NEGOTIATION 竞争性谈判    | limited           | the buyer picks the suppliers it negotiates with |
+| COMPETITIVE_CONSULTATION 竞争性磋商   | limited           | as above                                         |
+| REQUEST_FOR_QUOTATION 询价            | limited           | the buyer asks chosen suppliers for quotes       |
+| SINGLE_SOURCE 单一来源                | direct            | one supplier, no competition                     |
+| COMMISSION 委托/承包                  | direct            | a small purchase given to one supplier           |
+
+Identifiers we had to choose (placeholders to replace when registered)
+=====================================================================
+
+- OCID_PREFIX "ocds-xnzfgm-": a PLACEHOLDER. A real publisher registers its own prefix
+  (ocds- plus six characters) with the Open Contracting Partnership; set settings.OCDS_OCID_PREFIX
+  to it. Every ocid changes with it, so register before publishing.
+- ORG_ID_SCHEME "XN-USCC" for the 统一社会信用代码 (GB 32100-2015). org-id.guide lists for China only
+  CN-SAIC (enterprises registered with the State Administration for Industry and Commerce, now
+  market regulation) and provincial AIC registers; our buyers are government organs, whose codes
+  (11…) are issued by the 机构编制 authorities, not by SAIC, so CN-SAIC would be false, and no
+  "CN-USCC" list is registered. The code goes in identifier.id under a local scheme whose "X"
+  prefix (ISO 3166 user-assigned, never a country) cannot collide with a registered list; replace
+  ORG_ID_SCHEME when org-id.guide registers a list covering all unified social credit codes.
+- CLASSIFICATION_SCHEME "XN-ZFGM": the project's own category codes (ServiceCategory.code, A / A01 /
+  A0102, DOMAIN.md §3); a local scheme, same "X" convention.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from catalogue.models import CatalogueItem, ProcurementMethod, PurchasingBody
+
+OCID_PREFIX = "ocds-xnzfgm-"
+ORG_ID_SCHEME = "XN-USCC"
+CLASSIFICATION_SCHEME = "XN-ZFGM"
+OCDS_VERSION = "1.1"
+CURRENCY = "CNY"
+LANGUAGE = "zh"
+PUBLISHER_NAME = "咸宁市财政局"
+
+METHODS = {
+    ProcurementMethod.OPEN_TENDER: "open",
+    ProcurementMethod.INVITED_TENDER: "selective",
+    ProcurementMethod.COMPETITIVE_NEGOTIATION: "limited",
+    ProcurementMethod.COMPETITIVE_CONSULTATION: "limited",
+    ProcurementMethod.REQUEST_FOR_QUOTATION: "limited",
+    ProcurementMethod.SINGLE_SOURCE: "direct",
+    ProcurementMethod.COMMISSION: "direct",
+}
+
+
+def ocid_prefix():
+    return getattr(settings, "OCDS_OCID_PREFIX", OCID_PREFIX)
+
+
+def package_items(edition):
+    """The edition's public items with everything a release needs, in the official table's order (2 queries)."""
+    bodies = Prefetch("purchasing_bodies", queryset=PurchasingBody.objects.select_related("region"))
+    return (
+        CatalogueItem.objects.public()
+        .filter(edition=edition)
+        .select_related("edition__region", "category__parent__parent")
+        .prefetch_related(bodies)
+        .order_by("category__code", "code", "pk")
+    )
+
+
+def _earlier_codes(edition):
+    """Item codes already listed by an earlier public revision of the same region and year (1 query)."""
+    return set(
+        CatalogueItem.objects.public()
+        .filter(edition__region=edition.region_id, edition__year=edition.year, edition__revision__lt=edition.revision)
+        .values_list("code", flat=True)
+    )
+
+
+def _safe(text):
+    """An identifier part without spaces or "#" (a release id must not contain "#")."""
+    return "-".join(str(text).replace("#", "-").split())
+
+
+def _region_key(region):
+    return region.code or region.slug
+
+
+def process_id(item):
+    """"421200-2016-C0201-01": the service in its region and year, the same in every revision."""
+    edition = item.edition
+    return _safe(f"{_region_key(edition.region)}-{edition.year}-{item.code}")
+
+
+def ocid(item):
+    return f"{ocid_prefix()}{process_id(item)}"
+
+
+def _datetime(day, fallback):
+    """A date as an RFC 3339 date-time at 00:00 in the site's time zone."""
+    if day is None:
+        return timezone.localtime(fallback).isoformat(timespec="seconds")
+    moment = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(moment).isoformat(timespec="seconds")
+
+
+def _amount(value):
+    """A Decimal as a JSON number: an integer when whole (120000), else a float (1234.5)."""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def party(body):
+    party_id = f"{ORG_ID_SCHEME}-{body.credit_code}"
+    return {
+        "id": party_id,
+        "name": body.name,
+        "identifier": {"scheme": ORG_ID_SCHEME, "id": body.credit_code, "legalName": body.name},
+        "address": {"locality": body.region.name, "region": "湖北省", "countryName": "中国"},
+        "roles": ["buyer"],
+    }
+
+
+def _classification(node):
+    return {"scheme": CLASSIFICATION_SCHEME, "id": node.code, "description": node.name}
+
+
+def _budget(item, edition):
+    if item.budget is None:
+        return {"description": gettext("指导性目录未列明该事项的预算。")}
+    source = edition.title + (f"（{edition.document_number}）" if edition.document_number else "")
+    return {
+        "description": gettext("%(catalogue)s所列预算") % {"catalogue": source},
+        "amount": {"amount": _amount(item.budget), "currency": CURRENCY},
+    }
+
+
+def release(item, request, earlier_codes=frozenset()):
+    """One planning release for one catalogue item (the mapping table in this module's docstring)."""
+    edition = item.edition
+    parties = [party(body) for body in item.purchasing_bodies.all()]
+    leaf = item.category
+    above = [node for node in leaf.ancestors() if node.pk != leaf.pk]
+    data = {
+        "ocid": ocid(item),
+        "id": _safe(f"{_region_key(edition.region)}-{edition.year}-r{edition.revision}-{item.code}"),
+        "date": _datetime(edition.published_on, edition.updated_at),
+        "tag": ["planningUpdate" if item.code in earlier_codes else "planning"],
+        "initiationType": "tender",
+        "language": LANGUAGE,
+        "parties": parties,
+        **({"buyer": {"id": parties[0]["id"], "name": parties[0]["name"]}} if parties else {}),
+        "planning": {
+            "rationale": item.content,
+            "budget": _budget(item, edition),
+            "documents": [
+                {
+                    "id": "catalogue-item",
+                    "documentType": "procurementPlan",
+                    "title": f"{item.code} {item.name}",
+                    "description": gettext("指导性目录事项的公开页面"),
+                    "url": request.build_absolute_uri(item.get_absolute_url()),
+                    "format": "text/html",
+                    "language": LANGUAGE,
+                },
+                {
+                    "id": "catalogue",
+                    "documentType": "procurementPlan",
+                    "title": edition.title,
+                    "description": edition.document_number or gettext("指导性目录"),
+                    "url": request.build_absolute_uri(edition.get_absolute_url()),
+                    "format": "text/html",
+                    "language": LANGUAGE,
+                },
+            ],
+        },
+        "tender": {
+            "id": process_id(item),
+            "title": item.name,
+            "description": item.content,
+            "status": "planning",
+            "mainProcurementCategory": "services",
+            "procurementMethod": METHODS[item.procurement_method],
+            "procurementMethodDetails": str(item.get_procurement_method_display()),
+            "eligibilityCriteria": item.provider_requirements,
+            "items": [
+                {
+                    "id": item.code,
+                    "description": item.name,
+                    "classification": _classification(leaf),
+                    "additionalClassifications": [_classification(node) for node in above],
+                }
+            ],
+        },
+    }
+    return data
+
+
+def release_package(edition, items, request):
+    """The release package of a public edition: one planning release per item (items from package_items())."""
+    with translation.override(settings.LANGUAGE_CODE):  # the data is Chinese whatever the visitor reads
+        earlier = _earlier_codes(edition) if edition.revision > 1 else set()
+        published = _datetime(edition.published_on, edition.updated_at)
+        package = {
+            "uri": request.build_absolute_uri(reverse("catalogue:edition_ocds", args=[edition.pk])),
+            "version": OCDS_VERSION,
+            "publishedDate": published,
+            "publisher": {"name": PUBLISHER_NAME, "uri": request.build_absolute_uri(reverse("catalogue:home"))},
+            "releases": [release(item, request, earlier) for item in items],
+        }
+        license_url = getattr(settings, "OCDS_LICENSE", "")
+        if license_url:
+            package["license"] = license_url
+        return package
