@@ -1,0 +1,30 @@
+"""Exports of the public data: the official catalogue table, the provider directory, evaluation results.
+
+One module per subject; writers.py holds what they share. The names below are the ones views,
+the import and the tests use.
+"""
+
+from .evaluations import EVALUATION_COLUMNS, write_evaluations
+from .items import COLUMNS, group_by_area, header, table_rows, write_csv, write_json, write_xlsx
+from .providers import PROVIDER_COLUMNS, write_providers
+from .writers import FORMATS, FORMULA_STARTS, Column, csv_response, json_response, xlsx_response
+
+__all__ = [
+    "COLUMNS",
+    "EVALUATION_COLUMNS",
+    "FORMATS",
+    "FORMULA_STARTS",
+    "PROVIDER_COLUMNS",
+    "Column",
+    "csv_response",
+    "group_by_area",
+    "header",
+    "json_response",
+    "table_rows",
+    "write_csv",
+    "write_evaluations",
+    "write_json",
+    "write_providers",
+    "write_xlsx",
+    "xlsx_response",
+]

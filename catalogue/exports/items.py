@@ -1,0 +1,197 @@
+"""The official table's columns, defined once, and the CSV, XLSX and JSON writers.
+
+Three exports share the writers (csv_response, xlsx_response, json_response) and the Column
+mechanism: an edition's official table (below), the provider directory (PROVIDER_COLUMNS) and the
+published performance evaluation results (EVALUATION_COLUMNS); the URLs and JSON field names of
+the last two are documented in write_providers() and write_evaluations() below.
+
+`COLUMNS` is DOMAIN.md §8's table in its official order:
+序号 · 编码 · 一级 · 二级 · 三级 · 事项名称 · 服务内容 · 购买主体 · 承接主体要求 · 购买方式 · 试点 · 备注.
+The edition page, the CSV and the XLSX all read it, so the three never disagree.
+
+The JSON export is an object:
+
+    {
+      "edition": {
+        "id": 12, "title": "咸宁市2016年政府向社会力量购买服务指导性目录",
+        "region": "咸宁市", "region_code": "421200", "year": 2016, "revision": 1,
+        "document_number": "咸财综发〔2016〕1号", "published_on": "2016-03-01",
+        "status": "PUBLISHED", "status_label": "已发布", "url": "https://…/editions/12/"
+      },
+      "filters": {"category": "C02", "body": "咸宁市民政局", "method": "OPEN_TENDER", "pilot": true, "q": "养老"},
+      "count": 1,
+      "items": [ {…one object per row, fields below…} ]
+    }
+
+"filters" holds only the filters that took effect ({} for the whole edition); "count" is len(items).
+Each object of "items" has these stable field names:
+
+    seq                       序号: position in this (filtered) table, from 1, as on the page
+    code                      编码, e.g. "C0201-01"
+    area                      一级 category name, e.g. "社会保障"
+    field                     二级 category name, e.g. "养老服务"
+    type                      三级 category name, e.g. "社区居家养老服务"
+    name                      事项名称
+    content                   服务内容
+    purchasing_bodies         购买主体: list of full names, e.g. ["咸宁市民政局"]
+    provider_requirements     承接主体要求
+    procurement_method        购买方式 code: OPEN_TENDER, INVITED_TENDER, COMPETITIVE_NEGOTIATION,
+                              COMPETITIVE_CONSULTATION, SINGLE_SOURCE, REQUEST_FOR_QUOTATION or COMMISSION
+    procurement_method_label  购买方式 in words, e.g. "公开招标"
+    performance_standard      绩效评价标准
+    budget                    预算（元） as a decimal string, e.g. "120000.00", or null when not set
+    is_pilot                  试点: true or false
+    notes                     备注
+    url                       absolute URL of the item's public page
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .writers import Column, csv_response, json_response, xlsx_response, _safe_sheet_title
+
+
+def _category_name(index):
+    def get(item, seq):
+        node = item.category_path[index]
+        return node.name if node else ""
+
+    return get
+
+
+def _bodies(item, seq):
+    return "、".join(body.display_name for body in item.purchasing_bodies.all())
+
+
+def _pilot(item, seq):
+    return gettext("是") if item.is_pilot else ""
+
+
+COLUMNS = (
+    Column("seq", _("序号"), 6, lambda item, seq: seq),
+    Column("code", _("编码"), 12, lambda item, seq: item.code),
+    Column("area", _("一级"), 10, _category_name(0)),
+    Column("field", _("二级"), 14, _category_name(1)),
+    Column("type", _("三级"), 18, _category_name(2)),
+    Column("name", _("事项名称"), 26, lambda item, seq: item.name),
+    Column("content", _("服务内容"), 44, lambda item, seq: item.content),
+    Column("purchasing_bodies", _("购买主体"), 18, _bodies),
+    Column("provider_requirements", _("承接主体要求"), 32, lambda item, seq: item.provider_requirements),
+    Column("procurement_method", _("购买方式"), 12, lambda item, seq: item.get_procurement_method_display()),
+    Column("is_pilot", _("试点"), 6, _pilot),
+    Column("notes", _("备注"), 20, lambda item, seq: item.notes),
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    label: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Row:
+    seq: int
+    item: object
+    cells: list
+
+    @property
+    def area(self):
+        return self.item.category_path[0]
+
+
+def table_rows(items, start=1):
+    """The rows of the official table, numbered from `start` (序号 continues across pages)."""
+    return [
+        Row(seq, item, [Cell(column.key, column.label, column.value(item, seq)) for column in COLUMNS])
+        for seq, item in enumerate(items, start=start)
+    ]
+
+
+def group_by_area(rows):
+    """[(一级 area, [rows…])] in table order: the edition page shows one row group per area."""
+    groups = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.area:
+            groups.append((row.area, []))
+        groups[-1][1].append(row)
+    return groups
+
+
+def header():
+    return [str(column.label) for column in COLUMNS]
+
+
+def filename(edition, fmt, filtered=False):
+    """(ASCII fallback, Chinese name) for Content-Disposition."""
+    region_code = edition.region.code or edition.region.slug
+    ascii_name = f"catalogue-{region_code}-{edition.year}-r{edition.revision}{'-filtered' if filtered else ''}.{fmt}"
+    suffix = gettext("（筛选结果）") if filtered else ""
+    chinese = gettext("%(region)s%(year)s年指导性目录（第%(revision)s版）") % {
+        "region": edition.region.name,
+        "year": edition.year,
+        "revision": edition.revision,
+    }
+    return ascii_name, f"{chinese}{suffix}.{fmt}"
+
+
+def write_csv(edition, items, filtered=False):
+    """The official table: header row, official column order."""
+    return csv_response(COLUMNS, items, filename(edition, "csv", filtered))
+
+
+def _sheet_title(edition):
+    return _safe_sheet_title(f"{edition.region.name}{edition.year}", "catalogue")
+
+
+def write_xlsx(edition, items, filtered=False):
+    """The official table in one sheet, official column order."""
+    return xlsx_response(COLUMNS, items, _sheet_title(edition), filename(edition, "xlsx", filtered))
+
+
+def edition_json(edition, request):
+    return {
+        "id": edition.pk,
+        "title": edition.title,
+        "region": edition.region.name,
+        "region_code": edition.region.code,
+        "year": edition.year,
+        "revision": edition.revision,
+        "document_number": edition.document_number,
+        "published_on": edition.published_on.isoformat() if edition.published_on else None,
+        "status": edition.status,
+        "status_label": str(edition.get_status_display()),
+        "url": request.build_absolute_uri(edition.get_absolute_url()),
+    }
+
+
+def item_json(item, seq, request):
+    area, field, kind = (node.name if node else "" for node in item.category_path)
+    return {
+        "seq": seq,
+        "code": item.code,
+        "area": area,
+        "field": field,
+        "type": kind,
+        "name": item.name,
+        "content": item.content,
+        "purchasing_bodies": [body.name for body in item.purchasing_bodies.all()],
+        "provider_requirements": item.provider_requirements,
+        "procurement_method": item.procurement_method,
+        "procurement_method_label": str(item.get_procurement_method_display()),
+        "performance_standard": item.performance_standard,
+        "budget": None if item.budget is None else f"{item.budget:.2f}",
+        "is_pilot": item.is_pilot,
+        "notes": item.notes,
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+    }
+
+
+def write_json(edition, items, request, filters, filtered=False):
+    """The object described in this module's docstring."""
+    rows = [item_json(item, seq, request) for seq, item in enumerate(items, start=1)]
+    payload = {"edition": edition_json(edition, request), "filters": filters, "count": len(rows), "items": rows}
+    return json_response(payload, filename(edition, "json", filtered))
