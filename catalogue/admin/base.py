@@ -127,6 +127,33 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
         """True when the object may no longer be changed or deleted (a published edition …)."""
         return False
 
+    def lock_for_write(self, obj):
+        """Lock the row whose state decides whether obj may change, and return it as it is now.
+
+        The admin read obj without a lock; between that read and this save another clerk may have
+        published the edition or submitted the pilot item. The change view runs in one transaction,
+        so the lock holds until the save commits.
+        """
+        return self.model._default_manager.select_for_update().get(pk=obj.pk)
+
+    # Whether a new object is checked too (an item added to an edition that was just published).
+    lock_new_objects = False
+
+    def refuse_if_frozen_now(self, request, obj):
+        if (obj.pk is not None or self.lock_new_objects) and self.is_frozen(request, self.lock_for_write(obj)):
+            raise PermissionDenied(
+                gettext("该%(name)s已被他人处理（例如已报送、已发布），本次修改没有保存。请刷新页面后重试。")
+                % {"name": self.opts.verbose_name}
+            )
+
+    def save_model(self, request, obj, form, change):
+        self.refuse_if_frozen_now(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self.refuse_if_frozen_now(request, obj)
+        super().delete_model(request, obj)
+
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self.in_scope(request, obj):
             return False

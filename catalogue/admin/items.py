@@ -1,10 +1,12 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.exports import COLUMNS
-from catalogue.models import CatalogueItem, PurchasingBody, ServiceCategory
+from catalogue.models import Catalogue, CatalogueItem, PurchasingBody, ServiceCategory
 from catalogue.scopes import Scope
 
 from .base import ScopedHistoryAdmin, ScopedQuerysetMixin, titled, without_related_links
@@ -76,6 +78,13 @@ class CatalogueItemAdminForm(forms.ModelForm):
                 _("部门账号只能维护本单位购买的事项：购买主体中须保留“%(body)s”。")
                 % {"body": PurchasingBody.objects.get(pk=scope.body_id)}
             )
+        if scope.is_department:
+            before = set()
+            if self.instance.pk is not None:
+                through = CatalogueItem.purchasing_bodies.through.objects.filter(catalogueitem_id=self.instance.pk)
+                before = set(through.values_list("purchasingbody_id", flat=True))
+            if {body.pk for body in chosen} - {scope.body_id} != before - {scope.body_id}:
+                raise forms.ValidationError(_("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。"))
         return chosen
 
 
@@ -206,6 +215,17 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
 
     def is_frozen(self, request, obj):
         return edition_is_frozen(obj.edition)
+
+    lock_new_objects = True
+
+    def lock_for_write(self, obj):
+        """An item changes only while the edition it is in, and the one it moves to, are drafts:
+        lock both (publish_edition locks them too) and hand is_frozen a frozen one if there is one."""
+        stored = CatalogueItem.objects.filter(pk=obj.pk).values_list("edition_id", flat=True).first()
+        editions = list(Catalogue.objects.select_for_update().filter(pk__in={stored, obj.edition_id} - {None}))
+        locked = copy.copy(obj)
+        locked.edition = next((e for e in editions if not e.is_draft), obj.edition)
+        return locked
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -61,6 +61,8 @@ def save_contract(contract, *, by):
             _lock_service(contract.item)
         if contract.pk is None:
             contract.created_by = by
+        elif Evaluation.objects.filter(contract_id=contract.pk, published=True).exists():
+            raise ValidationError(_("该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"))
         contract.full_clean()
         contract._change_reason = _("录入合同") if contract.pk is None else _("修改合同")
         contract.save()

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalogue.models import Catalogue, CatalogueItem
+from catalogue.models import Catalogue, CatalogueItem, Region
 from catalogue.scopes import Scope
 
 
@@ -27,7 +27,12 @@ def _require_region(user, region_id):
 
 
 def _lock_region_year(region_id, year):
-    """Lock every revision of one region and year, in a fixed order, so two publishers queue up."""
+    """Lock every revision of one region and year, in a fixed order, so two publishers queue up.
+
+    The region's row is locked first: when the year has no revision yet there is nothing else to
+    lock, and two clerks opening it at once must still queue up rather than collide.
+    """
+    Region.objects.select_for_update().filter(pk=region_id).first()
     return list(Catalogue.objects.select_for_update().filter(region_id=region_id, year=year).order_by("pk"))
 
 
@@ -142,6 +147,11 @@ def open_next_year(region, year, *, by):
 
 def draft_edition_for(region, year, *, by):
     """The draft a new item of region and year goes into, opening one when none exists."""
+    with transaction.atomic():
+        return _draft_edition_for(region, year, by=by)
+
+
+def _draft_edition_for(region, year, *, by):
     revisions = _lock_region_year(region.pk, year)
     draft = next((row for row in revisions if row.status == Catalogue.Status.DRAFT), None)
     if draft is not None:

@@ -73,13 +73,16 @@ def record_check(check, *, by):
 
 def check_condition(provider, condition, *, by, result, reference="", evidence=None, note=""):
     """Record the result of `condition` for `provider`, replacing an earlier check of the same condition."""
-    check = QualificationCheck.objects.filter(provider=provider, condition=condition).first()
-    if check is None:
-        check = QualificationCheck(provider=provider, condition=condition)
-    check.result, check.reference, check.note = result, reference, note
-    if evidence is not None:
-        check.evidence = evidence
-    return record_check(check, by=by)
+    with transaction.atomic():
+        # The provider's row serialises checks with each other and with qualify_provider.
+        Provider.objects.select_for_update().filter(pk=provider.pk).first()
+        check = QualificationCheck.objects.filter(provider=provider, condition=condition).first()
+        if check is None:
+            check = QualificationCheck(provider=provider, condition=condition)
+        check.result, check.reference, check.note = result, reference, note
+        if evidence is not None:
+            check.evidence = evidence
+        return record_check(check, by=by)
 
 
 def qualify_provider(provider, *, by, categories, until, note="", qualified_from=None):
