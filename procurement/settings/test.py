@@ -16,3 +16,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # developer) each need their own test database name.
 if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}  # noqa: F405
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not the shared in-memory database: the browser tests' live server answers from
+    # several threads, and each needs a connection of its own.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
