@@ -13,7 +13,6 @@ ATTEMPTS counts the attempts; the module prints the total. Positive controls pro
 within the scope.
 """
 
-import io
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -21,7 +20,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from catalogue.models import (
     Contract,
@@ -33,6 +31,7 @@ from catalogue.models import (
 )
 from catalogue.services import check_condition, publish_evaluation
 from tests import factories as f
+from tests.scope_probe import ROLES, Attempts, common_routes
 from tests.contract_builders import Condition, Result, check_all, published_item, recorded_evaluation, saved_contract
 from tests.staff_builders import admin_url, demo_roles, fingerprint, inline_management, operation_url
 
@@ -112,70 +111,6 @@ def text_of(obj):
     return contract.item.name
 
 
-# Attempts ---------------------------------------------------------------------------------------------
-
-
-def refused(response, what):
-    assert response.status_code in (403, 404), f"{what}: answered {response.status_code}"
-
-
-class Attempts:
-    def __init__(self, client, username):
-        self.client, self.username = client, username
-
-    def run(self, route, obj, request):
-        ATTEMPTS[route] += 1
-        before = everything()
-        response = request()
-        assert everything() == before, f"{self.username} {route} {obj!r}: the database changed"
-        return response
-
-    def leaks_nothing(self, response, obj, what):
-        if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
-            sheet = load_workbook(io.BytesIO(response.content)).active
-            cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-            assert not any(text_of(obj) in cell for cell in cells), f"{what}: exported"
-        elif response.status_code == 200:
-            assert text_of(obj) not in response.content.decode(), f"{what}: shown"
-        else:
-            assert response.status_code in (302, 403, 404), what
-
-    def changelist(self, obj):
-        response = self.run("changelist", obj, lambda: self.client.get(admin_url(type(obj), "changelist")))
-        assert response.status_code == 200
-        assert obj.pk not in {row.pk for row in response.context["cl"].result_list}
-        assert text_of(obj) not in response.content.decode(), f"{self.username} sees {obj!r} listed"
-
-    def change(self, obj, payload):
-        url = admin_url(type(obj), "change", obj.pk)
-        refused(self.run("change GET", obj, lambda: self.client.get(url)), f"{self.username} GET {url}")
-        refused(self.run("change POST", obj, lambda: self.client.post(url, payload)), f"{self.username} POST {url}")
-
-    def delete(self, obj):
-        url = admin_url(type(obj), "delete", obj.pk)
-        refused(self.run("delete GET", obj, lambda: self.client.get(url)), f"{self.username} GET {url}")
-        refused(self.run("delete POST", obj, lambda: self.client.post(url, {"post": "yes"})), f"{self.username} POST {url}")
-
-    def history(self, obj):
-        url = admin_url(type(obj), "history", obj.pk)
-        refused(self.run("history", obj, lambda: self.client.get(url)), f"{self.username} GET {url}")
-        version = obj.history.latest("history_date").history_id
-        url = admin_url(type(obj), "simple_history", obj.pk, version)
-        refused(self.run("history version GET", obj, lambda: self.client.get(url)), f"{self.username} GET {url}")
-        refused(self.run("history version POST", obj, lambda: self.client.post(url, {"_save": "1"})), f"{self.username} POST {url}")
-
-    def bulk(self, obj, action, **data):
-        payload = {"action": action, "_selected_action": [obj.pk], "post": "yes", "apply": "1", **data}
-        response = self.run(f"bulk {action}", obj, lambda: self.client.post(admin_url(type(obj), "changelist"), payload))
-        self.leaks_nothing(response, obj, f"{self.username} {action} on {obj!r}")
-        assert type(obj)._default_manager.filter(pk=obj.pk).exists()
-
-    def operation(self, obj, name, **data):
-        url = operation_url(obj, name)
-        refused(self.run(f"{name} GET", obj, lambda: self.client.get(url)), f"{self.username} GET {url}")
-        refused(self.run(f"{name} POST", obj, lambda: self.client.post(url, data)), f"{self.username} POST {url}")
-
-
 def contract_post(contract, **overrides):
     data = {
         "region": contract.region_id,
@@ -213,23 +148,16 @@ def evaluation_post(evaluation, **overrides):
     return data
 
 
-ROLES = ["shicaizheng", "xianan", "chibi", "minzheng"]
+class ProviderAttempts(Attempts):
+    changelist_must_answer = True
 
 
 @pytest.fixture
 def attempts(client, world, request):
     username = request.node.callspec.params["username"]
     client.force_login(world["users"][username])
-    return Attempts(client, username), outside(world, username)
-
-
-def common_routes(probe, obj, payload):
-    probe.changelist(obj)
-    probe.change(obj, payload)
-    probe.delete(obj)
-    probe.history(obj)
-    probe.bulk(obj, "delete_selected")
-    probe.bulk(obj, "export_selected_xlsx")
+    probe = ProviderAttempts(client, username, counter=ATTEMPTS, snapshot=everything, describe=text_of)
+    return probe, outside(world, username)
 
 
 @pytest.mark.parametrize("username", ROLES)
@@ -320,7 +248,7 @@ def test_no_role_evaluates_a_contract_beyond_its_scope(client, world):
 @pytest.mark.parametrize("username", ["xianan", "chibi", "minzheng"])
 def test_only_municipal_finance_decides_on_qualification_and_weights(client, world, username):
     client.force_login(world["users"][username])
-    probe = Attempts(client, username)
+    probe = ProviderAttempts(client, username, counter=ATTEMPTS, snapshot=everything, describe=text_of)
     qualified, pending = world["provider"], world["pending"]
     until = "2099-12-31"
     for provider, name, data in [
