@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres setup browser-deps bench messages clean
+.PHONY: run test test-sqlite test-postgres setup browser-deps bench bench-deps bench-search messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,27 @@ test: $(STAMP) browser-deps
 	fi
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 
-# Search speed on PostgreSQL: 100,000 items in a throw-away database, bigram index vs icontains vs pg_trgm.
+# The load generator of `make bench`: Debian's wrk; install it when we may, or say what is missing.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing wrk for the benchmark"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || { echo "could not install wrk: run 'apt-get install wrk' as root"; exit 1; }; \
+	  else \
+	    echo "make bench needs Debian's wrk: run 'sudo apt-get install wrk'"; exit 1; \
+	  fi; \
+	fi
+
+# Every public page under load: a throw-away PostgreSQL database of ITEMS items (default 100,000),
+# gunicorn with the production settings, wrk for BENCH_SECONDS (default 8) per page; prints the
+# table, writes var/bench/latest.json, drops the database. `ITEMS=20000 make bench` is quicker.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-bench: $(STAMP)
+bench: $(STAMP) bench-deps
+	DJANGO_SECRET_KEY=bench-only DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) manage.py bench_site --items $${ITEMS:-100000}
+
+# Search speed on PostgreSQL: 100,000 items in a throw-away database, bigram index vs icontains vs pg_trgm.
+bench-search: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) manage.py bench_search --rows $${ROWS:-100000}
 
 # Refresh the English catalogue from the Chinese msgids, then compile it. Needs GNU gettext

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("catalogue.urls")),
 ]
 
+# A database outage answers 503 with Retry-After instead of a bare 500 (procurement/errors.py).
+handler500 = "procurement.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,0 +1,56 @@
+"""The answer when the database cannot be reached: 503 with a short Chinese page and Retry-After.
+
+A lost database is an outage, not a bug: the visitor should come back in a moment, and a monitor or
+proxy should see 503. Django turns an exception raised anywhere — a view, or a middleware such as
+the session's — into a response inside each middleware layer, so no middleware can catch them all;
+the 500 handler is where every uncaught exception arrives, with the exception still being handled.
+The page is rendered without the request, so no context processor reads the session or the user,
+and it touches no database; should even that fail, a fixed page goes out.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.views import defaults
+
+log = logging.getLogger(__name__)
+
+# Raised when the server is down, restarting or refusing connections, or a connection was cut.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+FALLBACK_PAGE = (
+    '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8"><title>暂时无法访问</title>'
+    "<h1>暂时无法访问</h1><p>系统暂时无法连接数据库，请稍后再试。</p></html>"
+)
+
+
+def _caused_by_database_outage(exc):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def database_unavailable(request=None):
+    try:
+        content = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    except Exception:  # the error page must never fail itself
+        log.exception("the 503 page could not be rendered; sending the fixed one")
+        content = FALLBACK_PAGE
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: 503 for a database outage, Django's own 500 page for anything else."""
+    if _caused_by_database_outage(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return defaults.server_error(request, template_name)
