@@ -47,6 +47,10 @@ ROLE_PERMISSIONS = {
         "catalogue.contract": ALL,
         "catalogue.evaluation": ALL,
         "catalogue.evaluationweights": (VIEW, ADD, CHANGE),
+        # Sees failed sign-ins and lock-outs and lifts a lock-out (deleting its failure counts).
+        "logins.loginlockout": (VIEW, DELETE),
+        "logins.failedlogin": (VIEW,),
+        "logins.stafflogin": (VIEW,),
     },
     # Keeps its own county's edition, items and purchasing bodies, drafts and submits pilot items.
     Role.COUNTY_FINANCE: {

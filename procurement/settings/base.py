@@ -6,6 +6,7 @@ production (PostgreSQL through DATABASE_URL, gunicorn, DEBUG off).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,7 +54,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "axes",
     "catalogue",
+    "logins",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a refused sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "procurement.urls"
@@ -171,6 +176,26 @@ if BEHIND_HTTPS_PROXY:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 
 LOGIN_URL = "admin:login"
+
+# Sign-in throttling with django-axes (logins/throttle.py). Failures count per account and client
+# address together, so one clerk's typos never lock out a colleague behind the same office address;
+# an address failing LOGIN_ADDRESS_FAILURE_LIMIT times for any accounts is refused too. A refused
+# attempt is stopped by axes' backend before ModelBackend hashes the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True  # the right password clears that account's count at that address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts neither count nor extend the lock
+AXES_HANDLER = "logins.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "logins.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "logins.throttle.lockout_response"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，请稍后再试。")
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = []  # the log names the account and address; passwords are never logged
+AXES_ENABLE_ADMIN = False  # logins/admin.py shows the records, to municipal finance only
+AXES_VERBOSE = False  # no banner on every start; the failure log lines stay
 
 # Largest spreadsheet a clerk may import, in rows; larger files are refused
 # before they are read whole.

@@ -7,6 +7,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 from procurement.settings.base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's login() calls authenticate() without a request, which axes refuses; the tests of
+# sign-in throttling (tests/test_login_throttling.py) switch it on.
+AXES_ENABLED = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

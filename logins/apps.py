@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginsConfig(AppConfig):
+    """Signing in to the staff tools: throttled guessing, lock-outs and their records, session limits.
+
+    Its own app, beside catalogue: none of it is about the catalogue, and the login records it shows
+    in the admin (proxies of django-axes' tables) need migrations of their own.
+    """
+
+    name = "logins"
+    verbose_name = _("登录与会话")
+
