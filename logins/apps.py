@@ -12,3 +12,9 @@ class LoginsConfig(AppConfig):
     name = "logins"
     verbose_name = _("登录与会话")
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import stamp_signed_in_session
+
+        user_logged_in.connect(stamp_signed_in_session, dispatch_uid="logins.stamp_signed_in_session")
