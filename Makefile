@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres setup browser-deps bench bench-deps bench-search messages clean
+.PHONY: run test test-sqlite test-postgres setup browser-deps bench bench-deps bench-search messages backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,17 @@ bench: $(STAMP) bench-deps
 # Search speed on PostgreSQL: 100,000 items in a throw-away database, bigram index vs icontains vs pg_trgm.
 bench-search: $(STAMP)
 	DJANGO_SECRET_KEY=bench-only DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) manage.py bench_search --rows $${ROWS:-100000}
+
+# One archive of the database (pg_dump's custom format on PostgreSQL, SQLite's online backup API otherwise)
+# and the uploaded files, with a manifest of checksums, in var/backups/ (DJANGO_BACKUP_DIR). KEEP=14 keeps
+# the newest 14 archives. README, Production, says how to schedule it.
+backup: $(STAMP)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-backup-only} $(PY) manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+# Restore FILE into an empty database and upload folders (checksums first); FORCE=1 replaces a non-empty one.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/xianning-backup-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-restore-only} $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 # Refresh the English catalogue from the Chinese msgids, then compile it. Needs GNU gettext
 # (msgfmt, xgettext); the compiled django.mo is committed, so `make run` works without it.
