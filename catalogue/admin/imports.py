@@ -1,6 +1,7 @@
 """Importing items into a draft edition from the admin: upload → preview → confirm.
 
-The upload is read and checked at once (catalogue/imports.py) and never kept:
+The upload is received within settings.IMPORT_MAX_BYTES (catalogue/uploads.py: a larger file is
+refused while it arrives), read and checked at once (catalogue/imports/) and never kept:
 the checked rows wait in the user's session under a random token until the
 clerk confirms, and confirming hands them to the service
 (catalogue/services/imports.py), which writes all of them or none. Only one
@@ -22,11 +23,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalogue import imports
 from catalogue.models import Catalogue, CatalogueItem
 from catalogue.services.imports import import_items, may_import
+from catalogue.uploads import limit_uploads
 
 from .base import changelist_url
 
@@ -75,8 +78,15 @@ def _frozen_message(edition):
     }
 
 
+@csrf_exempt  # only so that the middleware does not read the upload first; checked below
 def edition_import(request, pk):
-    """GET: the upload form. POST: read and check the file, then show the preview."""
+    """GET: the upload form. POST: receive the file within IMPORT_MAX_BYTES, read and check it, preview it."""
+    limit_uploads(request, imports.max_bytes())
+    return _edition_import(request, pk)
+
+
+@csrf_protect
+def _edition_import(request, pk):
     edition = _edition_for(request, pk)
     frozen = _frozen_message(edition)
     form = UploadForm(request.POST or None, request.FILES or None) if not frozen else None

@@ -10,10 +10,12 @@ their order does not matter, and a title row above the header is skipped.
 Two steps, no Django admin code, one module each:
 
 - reading.py: `read_table(upload)` checks the file itself: its size, that it is an XLSX
-  or CSV at all, the required columns, and the row limit. It streams: an
-  XLSX is opened in openpyxl's read-only mode and a CSV is decoded line by
-  line, and both stop one row past settings.IMPORT_MAX_ROWS, so a huge file
-  is refused without being read whole. Any of these refusals raises
+  or CSV at all, the required columns, and the row limit. The file is parsed
+  in a child process with its own memory and CPU limits and a timeout
+  (isolation.py runs extract.py), which streams both formats with hard limits
+  (shared strings, cells per row, nesting, one row past settings.IMPORT_MAX_ROWS)
+  and returns plain rows, so a hostile file is refused within seconds and
+  cannot take the worker down. Any of these refusals raises
   `SpreadsheetRefused` with one Chinese message.
 - rows.py: `validate(table, edition, user)` turns each row into an `ImportRow` and
   collects a `RowError` (row number as Excel shows it, column header,

@@ -1,9 +1,6 @@
 """Reading the file: size, format (XLSX or CSV), header, row limit; see catalogue/imports/__init__.py."""
 
-import codecs
-import csv
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -14,23 +11,20 @@ from django.utils.translation import gettext_lazy
 
 from catalogue.exports import COLUMNS as EXPORT_COLUMNS
 
-# Files above this size (settings.IMPORT_MAX_BYTES) are refused from the upload's declared size,
-# before any reading.
+from . import isolation
+
+# Files above this size (settings.IMPORT_MAX_BYTES) are refused while they are received
+# (catalogue/uploads.py), and here from the upload's size, before any reading.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-# An XLSX is a zip: refuse one whose members would unpack to more than this (a zip bomb).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # The header is looked for in the first rows (a title row often sits above it) and columns.
 HEADER_SEARCH_ROWS = 10
 MAX_COLUMNS = 50
 # Blank rows cost nothing to skip, but a file may declare a million of them; stop scanning
 # after this many beyond the row limit.
 BLANK_ROW_ALLOWANCE = 1000
-# Bytes read to tell UTF-8 from GB18030 (what Chinese Excel saves as CSV).
-ENCODING_SAMPLE_BYTES = 64 * 1024
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc …)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def max_rows():
@@ -128,12 +122,15 @@ def read_table(upload, *, limit=None):
     """Check the upload is a spreadsheet within the limits and return its header and rows.
 
     Raises SpreadsheetRefused (one Chinese message) for a file too large, empty,
-    not an XLSX or CSV, without the required columns, or with more than `limit`
-    (settings.IMPORT_MAX_ROWS) rows; in the last case reading stops one row past it.
+    not an XLSX or CSV, without the required columns, with more than `limit`
+    (settings.IMPORT_MAX_ROWS) rows, or that breaks a limit of the child process
+    that reads it (catalogue/imports/extract.py: "文件过大或格式异常：…"); reading stops at
+    the first limit it meets.
     """
     limit = max_rows() if limit is None else limit
     size = getattr(upload, "size", None)
-    if size is not None and size > max_bytes():
+    # An upload refused while it was received (catalogue/uploads.py) arrives empty, with the size sent.
+    if getattr(upload, "refused", False) or (size is not None and size > max_bytes()):
         raise SpreadsheetRefused(
             _("文件过大（%(size)s），导入文件不能超过 %(max)s。")
             % {"size": _megabytes(size), "max": _megabytes(max_bytes())}
@@ -145,7 +142,7 @@ def read_table(upload, *, limit=None):
         raise SpreadsheetRefused(_("上传的文件是空的。"))
     suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
     if head.startswith(XLSX_MAGIC):
-        return _read_xlsx(upload, limit)
+        return _read(upload, "xlsx", limit)
     if head.startswith(OLE_MAGIC):
         raise SpreadsheetRefused(
             _("这是旧版 Excel（.xls）或其他 Office 文件。请在 Excel 中“另存为” .xlsx 或 CSV 格式后再导入。")
@@ -153,7 +150,7 @@ def read_table(upload, *, limit=None):
     if suffix in {".xlsx", ".xlsm"}:
         raise SpreadsheetRefused(_("该文件不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名。"))
     if suffix in {".csv", ".txt", ""}:
-        return _read_csv(upload, limit)
+        return _read(upload, "csv", limit)
     raise SpreadsheetRefused(_("只能导入 Excel（.xlsx）或 CSV 文件。"))
 
 
@@ -161,72 +158,72 @@ def _megabytes(size):
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _read_xlsx(upload, limit):
-    from openpyxl import load_workbook
-
-    not_xlsx = _("该文件不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名。")
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise SpreadsheetRefused(not_xlsx) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetRefused(_("该 Excel 文件解压后过大，无法导入。"))
-    upload.seek(0)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # a damaged or foreign zip fails in many ways inside openpyxl; all mean the same here
-        raise SpreadsheetRefused(not_xlsx) from None
-    try:
-        sheet = workbook.active or workbook.worksheets[0]
-        rows = (
-            (number, values)
-            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
-        )
-        try:
-            return _collect(rows, limit, "xlsx")
-        except SpreadsheetRefused:
-            raise
-        except Exception:
-            raise SpreadsheetRefused(not_xlsx) from None
-    finally:
-        workbook.close()
-
-
-def _guess_encoding(upload):
-    """UTF-8 (with or without BOM) when the first bytes decode as UTF-8, else GB18030 (a superset of GBK)."""
-    sample = upload.read(ENCODING_SAMPLE_BYTES)
-    upload.seek(0)
-    if b"\x00" in sample:
-        raise SpreadsheetRefused(_("该文件不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。"))
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
-
-
-def _csv_records(upload, encoding):
-    lines = codecs.iterdecode(iter(upload), encoding)
-    for number, record in enumerate(csv.reader(lines), start=1):
-        for value in record:
-            if CONTROL_CHARACTERS.search(value):
-                raise SpreadsheetRefused(_("该文件不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。"))
-        yield number, tuple(record[:MAX_COLUMNS])
-
-
-def _read_csv(upload, limit):
-    encoding = _guess_encoding(upload)
-    try:
-        table = _collect(_csv_records(upload, encoding), limit, "csv")
-    except UnicodeDecodeError:
-        raise SpreadsheetRefused(
-            _("无法识别该 CSV 文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。")
-        ) from None
-    except csv.Error as exc:
-        raise SpreadsheetRefused(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from None
-    table.encoding = encoding
+def _read(upload, file_format, limit):
+    """The rows of the file as the child process reads them (catalogue/imports/isolation.py), then the header."""
+    answer = isolation.extract(
+        upload,
+        file_format,
+        max_rows=HEADER_SEARCH_ROWS + limit + BLANK_ROW_ALLOWANCE + 1,
+        max_columns=MAX_COLUMNS,
+    )
+    if "refused" in answer:
+        raise SpreadsheetRefused(refusal_message(answer["refused"], answer.get("params") or {}))
+    rows = ((number, tuple(values)) for number, values in enumerate(answer["rows"], start=1))
+    table = _collect(rows, limit, file_format)
+    if answer.get("truncated"):
+        # The child stopped past every row _collect could need; it only runs out of rows here
+        # when blank rows came first, so the file still holds more than the limit.
+        raise SpreadsheetRefused(_too_many_rows(limit), rows_read=table.rows_read + 1)
+    table.encoding = answer.get("encoding", "")
     return table
+
+
+def refusal_message(code, params):
+    """The clerk's message for what the child found wrong (catalogue/imports/extract.py names the codes)."""
+    simple = {
+        "not_xlsx": _("该文件不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名。"),
+        "not_text": _("该文件不是文本格式的 CSV 文件，也不是 Excel（.xlsx）文件。"),
+        "csv_encoding": _("无法识别该 CSV 文件的文字编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入。"),
+    }
+    if code in simple:
+        return simple[code]
+    if code == "csv_error":
+        return _("CSV 文件格式有误：%(error)s") % {"error": params.get("error", "")}
+    return _("文件过大或格式异常：%(problem)s。请在 Excel 中检查该文件，或另存为新文件后再导入。") % {
+        "problem": _problem(code, params)
+    }
+
+
+def _problem(code, params):
+    size = _megabytes(params.get("size", 0))
+    most = params.get("max", 0)
+    problems = {
+        "strings_count": lambda: _("共享字符串表超过 %(max)s 条（文件中有或声明了 %(count)s 条）")
+        % {"max": most, "count": params.get("count", "")},
+        "strings_bytes": lambda: _("共享字符串表解压后为 %(size)s，超过 %(max)s")
+        % {"size": size, "max": _megabytes(most)},
+        "strings_chars": lambda: _("共享字符串表的文字超过 %(max)s 字") % {"max": most},
+        "unpacked": lambda: _("解压后为 %(size)s，超过 %(max)s") % {"size": size, "max": _megabytes(most)},
+        "members": lambda: _("压缩包内有 %(count)s 个文件，超过 %(max)s 个") % {"count": params.get("count", ""), "max": most},
+        "part": lambda: _("工作簿的“%(part)s”部分解压后为 %(size)s，超过 %(max)s")
+        % {"part": params.get("part", ""), "size": size, "max": _megabytes(most)},
+        "row_cells": lambda: _("第%(row)s行的单元格超过 %(max)s 个") % {"row": params.get("row", ""), "max": most},
+        "elements": lambda: _("“%(part)s”中的 XML 元素超过 %(max)s 个") % {"part": params.get("part", ""), "max": most},
+        "depth": lambda: _("XML 嵌套超过 %(max)s 层") % {"max": most},
+        "dtd": lambda: _("文件中含有 DTD 声明（实体引用），Excel 保存的文件不会有"),
+        "xml": lambda: _("XML 文件头异常"),
+        "grid": lambda: _("单元格或区域“%(reference)s”超出了 Excel 工作表的范围") % {"reference": params.get("reference", "")},
+        "cell_chars": lambda: _("第%(row)s行第%(column)s列的内容超过 %(max)s 个字符")
+        % {"row": params.get("row", ""), "column": params.get("column", ""), "max": most},
+        "text_chars": lambda: _("文件中的文字总量超过 %(max)s 字") % {"max": most},
+        "csv_record": lambda: _("CSV 文件第%(row)s行超过 %(max)s")
+        % {"row": params.get("row", ""), "max": _megabytes(most)},
+        "memory": lambda: _("读取时超出了内存上限（%(max)s MB）") % {"max": isolation.memory_mb()},
+        "timeout": lambda: _("读取超过了 %(seconds)s 秒") % {"seconds": params.get("seconds", isolation.seconds())},
+        "killed": lambda: _("读取时超出了内存（%(memory)s MB）或时间（%(seconds)s 秒）上限")
+        % {"memory": params.get("memory_mb", ""), "seconds": params.get("seconds", "")},
+    }
+    return problems.get(code, lambda: _("无法读取该文件"))()
 
 
 def _is_blank(values):

@@ -210,7 +210,19 @@ AXES_VERBOSE = False  # no banner on every start; the failure log lines stay
 # before they are read whole.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# An import is parsed in a child process with this much memory and CPU time (and as many seconds
+# of wall-clock time) at most (catalogue/imports/isolation.py).
+IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "256"))
+IMPORT_PARSE_SECONDS = int(os.environ.get("IMPORT_PARSE_SECONDS", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Any uploaded file over UPLOAD_MAX_BYTES (the import: IMPORT_MAX_BYTES) is refused while it is
+# received, before it is stored whole (catalogue/uploads.py); evidence files may be 10 MB.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "catalogue.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
