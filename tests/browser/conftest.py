@@ -30,6 +30,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_as_in_production(settings):
+    """The browser signs in through the admin's own form, so sign-in throttling runs as it does in production
+    (the test settings switch it off for the test client's login())."""
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
