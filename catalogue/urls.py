@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compare, editions, evaluations, opendata, providers, search, stats
+from .views import compare, editions, evaluations, opendata, preferences, providers, search, stats
 
 app_name = "catalogue"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("evaluations/", evaluations.evaluation_list, name="evaluations"),
     path("evaluations/export.<str:fmt>", evaluations.evaluation_export, name="evaluation_export"),
     path("statistics/", stats.statistics, name="statistics"),
+    path("language/", preferences.choose_language, name="language"),
 ]

@@ -16,3 +16,32 @@ def _chinese_first():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_public_cache():
+    """Each test rolls the public version back to where it started, so no page may outlive its test."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+    yield
+    caches["public"].clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _streamed_responses_read_once():
+    """Exports stream; a test reads a streamed body whole, once, and may then look at it as often as it likes."""
+    from django.test.client import Client
+
+    request = Client.request
+
+    def reading_request(self, **kwargs):
+        response = request(self, **kwargs)
+        if response.streaming:
+            body = b"".join(response.streaming_content)
+            response.getvalue = lambda: body
+        return response
+
+    Client.request = reading_request
+    yield
+    Client.request = request

@@ -55,7 +55,17 @@ def item(edition, category_code="C0201", name="社区居家养老服务", bodies
     if status != Catalogue.Status.DRAFT:
         Catalogue.objects.filter(pk=edition.pk).update(status=status)
         edition.status = status
+        published(edition)
     return obj
+
+
+def published(edition):
+    """What publishing records (figures, a new public version), for an edition a builder filled behind the service."""
+    from catalogue.services.publication import record_publication
+
+    if edition.status != Catalogue.Status.DRAFT:
+        record_publication(edition, files=False)
+    return edition
 
 
 def provider(name="咸宁市阳光社会工作服务中心", kind=Provider.Kind.PRIVATE_NON_ENTERPRISE, categories=("C02",), **fields):

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from catalogue.models import CatalogueItem, ProcurementMethod, ServiceCategory
+from tests import factories
 
 METHODS = [value for value, _label in ProcurementMethod.choices]
 
@@ -39,6 +40,7 @@ def bulk_items(edition, count, bodies=(), pilot_every=7):
             through(catalogueitem_id=item.pk, purchasingbody_id=bodies[index % len(bodies)].pk)
             for index, item in enumerate(items)
         )
+    factories.published(edition)
     return items
 
 

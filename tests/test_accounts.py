@@ -193,21 +193,21 @@ def test_a_county_user_changes_their_own_password_in_chinese(client, users):
     assert client.login(username="xianan", password=PASSWORD)
     page = client.get(reverse("admin:password_change"))
     assert page.status_code == 200
-    text = page.content.decode()
+    text = page.getvalue().decode()
     for words in ["修改密码", "旧密码", "新密码"]:
         assert words in text
     wrong = client.post(
         reverse("admin:password_change"),
         {"old_password": "wrong", "new_password1": "xianan-caizheng-2017", "new_password2": "xianan-caizheng-2017"},
     )
-    assert "你的旧密码不正确" in wrong.content.decode() or "旧密码不正确" in wrong.content.decode()
+    assert "你的旧密码不正确" in wrong.getvalue().decode() or "旧密码不正确" in wrong.getvalue().decode()
     response = client.post(
         reverse("admin:password_change"),
         {"old_password": PASSWORD, "new_password1": "xianan-caizheng-2017", "new_password2": "xianan-caizheng-2017"},
         follow=True,
     )
     assert response.status_code == 200
-    assert "密码修改成功" in response.content.decode() or "你的密码已修改" in response.content.decode()
+    assert "密码修改成功" in response.getvalue().decode() or "你的密码已修改" in response.getvalue().decode()
     client.logout()
     assert client.login(username="xianan", password="xianan-caizheng-2017")
 

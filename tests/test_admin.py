@@ -92,7 +92,7 @@ def one_of_each(draft, published, civil_affairs):
 def test_the_admin_speaks_chinese_and_names_the_city(admin_client):
     response = admin_client.get(reverse("admin:index"))
     assert response.status_code == 200
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert "咸宁市政府购买服务指导性目录管理" in page
     assert "管理首页" in page
     for name in ["指导性目录", "目录事项", "服务类别", "购买主体", "承接主体", "行政区划"]:
@@ -150,7 +150,7 @@ def test_unknown_filter_values_give_a_normal_page(admin_client, draft):
     assert admin_client.get(url, {"area": "<script>"}).status_code == 200
     response = admin_client.get(url, {"edition__year": "abc"}, follow=True)
     assert response.status_code == 200
-    assert "<script>" not in admin_client.get(url, {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>" not in admin_client.get(url, {"q": "<script>alert(1)</script>"}).getvalue().decode()
 
 
 # Bad input is refused on the field, in Chinese, and nothing is saved ------------------------------
@@ -283,7 +283,7 @@ def test_item_edition_autocomplete_offers_only_drafts(admin_client, draft, publi
 
 def test_category_changelist_shows_the_tree_indented_in_code_order(admin_client):
     response = admin_client.get(admin_url(ServiceCategory, "changelist"))
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert [c.code for c in response.context["cl"].result_list][:3] == ["A", "A01", "A0101"]
     assert '<span class="category-tree category-tree--level-1">社会保障</span>' in page
     assert '<span class="category-tree category-tree--level-2">└ 养老服务</span>' in page
@@ -303,7 +303,7 @@ def test_category_changelist_filters_by_level_and_year_introduced(admin_client):
 
 def test_edition_changelist_links_its_item_count_to_the_filtered_items(admin_client, draft, published):
     f.item(draft, "H0203", "政务信息系统运维")
-    page = admin_client.get(admin_url(Catalogue, "changelist")).content.decode()
+    page = admin_client.get(admin_url(Catalogue, "changelist")).getvalue().decode()
     link = f'<a href="{admin_url(CatalogueItem, "changelist")}?edition__id__exact={draft.pk}">2</a>'
     assert link in page
     response = admin_client.get(admin_url(CatalogueItem, "changelist"), {"edition__id__exact": draft.pk})
@@ -324,7 +324,7 @@ def test_item_changelist_filters_by_area_edition_status_and_pilot(admin_client, 
 
 def test_item_changelist_shows_the_official_columns(admin_client, draft):
     response = admin_client.get(admin_url(CatalogueItem, "changelist"))
-    page = response.content.decode()
+    page = response.getvalue().decode()
     for text in ["C0201-01", "社区居家养老服务", "咸宁市 2017年 第1版", "社会保障", "公开招标", "120,000.00"]:
         assert text in page
 
@@ -367,7 +367,7 @@ def test_a_published_editions_items_are_shown_read_only(admin_client, published)
     assert not formset.has_change_permission
     assert not formset.has_add_permission
     assert not formset.has_delete_permission
-    assert "农村特困供养机构托管" in response.content.decode()
+    assert "农村特困供养机构托管" in response.getvalue().decode()
 
 
 def test_a_published_item_opens_read_only_and_refuses_a_post(admin_client, published):
@@ -376,7 +376,7 @@ def test_a_published_item_opens_read_only_and_refuses_a_post(admin_client, publi
     response = admin_client.get(url)
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
-    assert "新建修订版次" in response.content.decode()
+    assert "新建修订版次" in response.getvalue().decode()
     post = admin_client.post(url, item_post(published, item.category, name="改名"))
     assert post.status_code == 403
     item.refresh_from_db()
@@ -400,7 +400,7 @@ def test_a_large_edition_links_to_its_items_instead_of_an_inline(admin_client, d
     )
     response = admin_client.get(admin_url(Catalogue, "change", draft.pk))
     assert response.context["inline_admin_formsets"] == []
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert f"共 {INLINE_MAX_ITEMS + 1} 项" in page
     assert f"?edition__id__exact={draft.pk}" in page
     assert f"{admin_url(CatalogueItem, 'add')}?edition={draft.pk}" in page
@@ -408,9 +408,9 @@ def test_a_large_edition_links_to_its_items_instead_of_an_inline(admin_client, d
 
 def test_user_admin_edits_the_staff_profile_inline(admin_client, one_of_each):
     clerk = User.objects.get(username="xianan")
-    page = admin_client.get(admin_url(User, "change", clerk.pk)).content.decode()
+    page = admin_client.get(admin_url(User, "change", clerk.pk)).getvalue().decode()
     assert "工作人员档案" in page
-    listing = admin_client.get(admin_url(User, "changelist")).content.decode()
+    listing = admin_client.get(admin_url(User, "changelist")).getvalue().decode()
     assert "县级财政部门" in listing and "咸安区" in listing
 
 

@@ -75,7 +75,7 @@ def test_department_staff_cannot_strip_other_bodies_from_a_shared_item(client, u
     before = fingerprint()
     response = client.post(admin_url(CatalogueItem, "change", item.pk), item_post(item, purchasing_bodies=[minzheng.pk]))
     assert response.status_code == 200
-    assert "不能增加或去掉其他单位的购买主体" in response.content.decode()
+    assert "不能增加或去掉其他单位的购买主体" in response.getvalue().decode()
     assert fingerprint() == before
     response = client.post(admin_url(CatalogueItem, "change", item.pk), item_post(item, name="医养结合居家上门服务"))
     assert response.status_code == 302

@@ -330,7 +330,7 @@ def test_department_staff_cannot_change_items_of_published_editions(client, worl
 def test_county_office_cannot_publish_or_withdraw_even_its_own_editions(client, world):
     client.force_login(world["users"]["xianan"])
     draft, published = world["editions"]["xianan_draft"], world["editions"]["xianan_published"]
-    page = client.get(admin_url(Catalogue, "change", draft.pk)).content.decode()
+    page = client.get(admin_url(Catalogue, "change", draft.pk)).getvalue().decode()
     assert operation_url(draft, "publish") not in page
     actions = dict(client.get(admin_url(Catalogue, "changelist")).context["action_form"].fields["action"].choices)
     assert "do_publish" not in actions and "do_withdraw" not in actions and "do_revise" in actions
@@ -412,7 +412,7 @@ def test_bulk_delete_and_export_act_on_rows_within_the_scope(client, world):
         admin_url(CatalogueItem, "changelist"),
         {"action": "export_selected_xlsx", "_selected_action": [mine.pk, theirs.pk]},
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     names = [row[5].value for row in sheet.iter_rows(min_row=2)]
     assert names == [mine.name]
     response = client.post(
@@ -428,7 +428,7 @@ def test_municipal_finance_sees_every_region_and_its_queue(client, world):
     client.force_login(world["users"]["shicaizheng"])
     response = client.get(admin_url(CatalogueItem, "changelist"))
     assert {item.pk for item in response.context["cl"].result_list} == {i.pk for i in world["items"].values()}
-    page = client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:index")).getvalue().decode()
     assert "赤壁试点已报送项" in page and "咸安试点已报送项" in page
     assert "赤壁试点草稿托管项" not in page  # drafts are the county's own until submitted
 
@@ -454,7 +454,7 @@ def test_export_writes_the_official_columns_as_inert_text(client, world):
         admin_url(CatalogueItem, "changelist"), {"action": "export_selected_xlsx", "_selected_action": [item.pk]}
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header, row = [c.value for c in sheet[1]], [c for c in sheet[2]]
     assert header[:4] == ["所属目录", "编码", "一级", "二级"] and header[-1] == "预算（元）"
     assert row[header.index("购买主体")].value == "咸安区民政局"

@@ -55,7 +55,7 @@ def test_the_whole_pilot_path_from_draft_to_the_public_site(client, users):
     assert (pilot.region.slug, pilot.status, pilot.created_by) == ("xianan", PilotItem.Status.DRAFT, xianan)
 
     # … and submits it from its page.
-    page = client.get(admin_url(PilotItem, "change", pilot.pk)).content.decode()
+    page = client.get(admin_url(PilotItem, "change", pilot.pk)).getvalue().decode()
     assert operation_url(pilot, "submit") in page
     assert client.get(operation_url(pilot, "submit")).status_code == 200
     response = client.post(operation_url(pilot, "submit"), {"comment": "请审核"}, follow=True)
@@ -66,9 +66,9 @@ def test_the_whole_pilot_path_from_draft_to_the_public_site(client, users):
 
     # 市财政局 finds it in its queue and returns it with a reason.
     client.force_login(shicaizheng)
-    index = client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).getvalue().decode()
     assert "待审核的试点事项" in index and "咸安区农村特困供养机构托管" in index and "0 天" in index
-    page = client.get(admin_url(PilotItem, "change", pilot.pk)).content.decode()
+    page = client.get(admin_url(PilotItem, "change", pilot.pk)).getvalue().decode()
     assert operation_url(pilot, "approve") in page and operation_url(pilot, "return") in page
     response = client.post(operation_url(pilot, "return"), {"comment": "请补充预算测算依据"})
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_the_whole_pilot_path_from_draft_to_the_public_site(client, users):
 
     # 咸安区 sees it returned, with the reason, revises and resubmits.
     client.force_login(xianan)
-    index = client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).getvalue().decode()
     assert "被退回待修改的试点事项" in index and "请补充预算测算依据" in index
     response = client.post(admin_url(PilotItem, "change", pilot.pk), pilot_form(planned_budget="450000"))
     assert response.status_code == 302
@@ -104,7 +104,7 @@ def test_the_whole_pilot_path_from_draft_to_the_public_site(client, users):
     )
 
     # The trail on the pilot's page: who, when, from → to, the comments.
-    page = client.get(admin_url(PilotItem, "change", pilot.pk)).content.decode()
+    page = client.get(admin_url(PilotItem, "change", pilot.pk)).getvalue().decode()
     for text in ["请审核", "请补充预算测算依据", "已补充测算依据", "同意列入试点", "已报送 → 已退回", "已报送 → 已通过"]:
         assert text in page
     assert [t.action for t in pilot.transitions.all()] == ["submit", "return", "submit", "approve"]
@@ -115,7 +115,7 @@ def test_the_whole_pilot_path_from_draft_to_the_public_site(client, users):
     assert client.get(reverse("catalogue:item", args=[item.pk])).status_code == 200
     public_edition = client.get(reverse("catalogue:edition", args=[edition.pk]))
     assert public_edition.status_code == 200
-    assert "咸安区农村特困供养机构托管" in public_edition.content.decode()
+    assert "咸安区农村特困供养机构托管" in public_edition.getvalue().decode()
 
 
 # Bad input: a transition the state does not allow, a frozen edition, publishing without 文号 --------
@@ -129,7 +129,7 @@ def test_a_transition_not_allowed_from_the_current_state_is_refused_with_a_messa
     assert response.status_code == 200
     assert any("当前为“草稿”，不能通过" in message for message in messages_of(response))
     assert fingerprint() == before
-    page = client.get(admin_url(PilotItem, "change", pilot.pk)).content.decode()
+    page = client.get(admin_url(PilotItem, "change", pilot.pk)).getvalue().decode()
     assert operation_url(pilot, "approve") not in page  # the button is not even offered
 
     submit_pilot_item(pilot, by=users["xianan"])
@@ -194,7 +194,7 @@ def test_publishing_without_a_document_number_shows_field_errors(client, users):
     errors = response.context["form"].errors
     assert errors["document_number"] == ["发布目录须填写文号。"]
     assert errors["published_on"] == ["发布目录须填写发布日期。"]
-    assert "发布目录须填写文号。" in response.content.decode()
+    assert "发布目录须填写文号。" in response.getvalue().decode()
     draft.refresh_from_db()
     assert draft.status == Catalogue.Status.DRAFT
 
@@ -219,7 +219,7 @@ def test_the_publish_action_takes_one_edition_and_asks_for_the_number(client, us
     response = client.post(url, {"action": "do_publish", "_selected_action": [first.pk, second.pk]}, follow=True)
     assert "“发布”一次只能选择一条记录。" in messages_of(response)
     page = client.post(url, {"action": "do_publish", "_selected_action": [first.pk]})
-    assert page.status_code == 200 and "文号" in page.content.decode()
+    assert page.status_code == 200 and "文号" in page.getvalue().decode()
     response = client.post(
         url,
         {
@@ -288,7 +288,7 @@ def test_bulk_return_asks_one_reason_for_all(client, users):
     url = admin_url(PilotItem, "changelist")
     selected = [p.pk for p in ready]
     page = client.post(url, {"action": "do_return", "_selected_action": selected})
-    assert page.status_code == 200 and "退回理由" in page.content.decode()
+    assert page.status_code == 200 and "退回理由" in page.getvalue().decode()
     response = client.post(url, {"action": "do_return", "_selected_action": selected, "apply": "1", "comment": ""})
     assert response.context["form"].errors["comment"]
     client.post(url, {"action": "do_return", "_selected_action": selected, "apply": "1", "comment": "请补充绩效目标"})
@@ -299,10 +299,10 @@ def test_pilot_changelist_shows_status_age_region_and_year(client, users):
     pilot = submit_pilot_item(f.pilot_item(), by=users["xianan"])
     PilotItem.objects.filter(pk=pilot.pk).update(status_changed_at=timezone.now() - timedelta(days=12))
     client.force_login(users["shicaizheng"])
-    page = client.get(admin_url(PilotItem, "changelist")).content.decode()
+    page = client.get(admin_url(PilotItem, "changelist")).getvalue().decode()
     for text in ["已报送", "12 天", "咸安区", "2017"]:
         assert text in page
-    index = client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).getvalue().decode()
     assert "12 天" in index
 
 
@@ -312,7 +312,7 @@ def test_the_oldest_submission_heads_the_review_queue(client, users):
     PilotItem.objects.filter(pk=older.pk).update(status_changed_at=timezone.now() - timedelta(days=30))
     PilotItem.objects.filter(pk=newer.pk).update(status_changed_at=timezone.now() - timedelta(days=2))
     client.force_login(users["shicaizheng"])
-    page = client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:index")).getvalue().decode()
     assert page.index("较早的报送") < page.index("较新的报送")
 
 
@@ -323,7 +323,7 @@ def test_department_staff_see_their_draft_items_on_the_front_page(client, users)
     f.item(draft, "B0201", "市人社局草稿事项", bodies=[f.purchasing_body("咸宁市人力资源和社会保障局")])
     f.item(f.edition(year=2016), "C0202", "市民政局已发布事项", bodies=[civil])
     client.force_login(users["minzheng"])
-    page = client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:index")).getvalue().decode()
     assert "市民政局草稿事项" in page
     assert "市人社局草稿事项" not in page and "市民政局已发布事项" not in page
 

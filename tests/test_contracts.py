@@ -264,7 +264,7 @@ def test_the_provider_choice_shows_each_candidates_state_and_recent_grades(clien
         "⚠ 咸宁市通达汽车租赁有限公司 · 已认定至2027-12-31 · 近期评价：不合格",
         "咸宁市阳光社会工作服务中心 · 已认定至2099-12-31 · 近期评价：优秀、良好",
     ]
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert "标有 ⚠ 的，最近一次绩效评价为不合格" in page
 
 
@@ -295,7 +295,7 @@ def test_the_contract_list_flags_and_filters_flagged_providers(client, shicaizhe
     client.force_login(shicaizheng)
     response = client.get(admin_url(Contract, "changelist"), {"flagged": "yes"})
     assert {c.provider.name for c in response.context["cl"].result_list} == {"咸宁市通达汽车租赁有限公司"}
-    assert "⚠ 咸宁市通达汽车租赁有限公司" in response.content.decode()
+    assert "⚠ 咸宁市通达汽车租赁有限公司" in response.getvalue().decode()
     others = client.get(admin_url(Contract, "changelist"), {"flagged": "no"}).context["cl"].result_list
     assert {c.provider.name for c in others} == {"咸宁市阳光社会工作服务中心"}
 
@@ -305,7 +305,7 @@ def test_the_provider_list_flags_and_filters_a_failed_latest_evaluation(client, 
     url = admin_url(Provider, "changelist")
     response = client.get(url, {"failed": "latest"})
     assert [p.name for p in response.context["cl"].result_list] == ["咸宁市通达汽车租赁有限公司"]
-    assert "⚠ 不合格" in response.content.decode()
+    assert "⚠ 不合格" in response.getvalue().decode()
     assert [p.name for p in client.get(url, {"failed": "none"}).context["cl"].result_list] == ["咸宁市阳光社会工作服务中心"]
 
 
@@ -339,9 +339,9 @@ def test_department_staff_record_contracts_of_their_own_body(client, item, sunsh
 def test_the_contract_page_offers_an_evaluation_once_the_period_is_over(client, shicaizheng, item, sunshine):
     ongoing = saved_contract(item, sunshine, shicaizheng, period_end=date.today() + timedelta(days=30))
     client.force_login(shicaizheng)
-    assert "结束后可评价" in client.get(admin_url(Contract, "change", ongoing.pk)).content.decode()
+    assert "结束后可评价" in client.get(admin_url(Contract, "change", ongoing.pk)).getvalue().decode()
     ended = saved_contract(item, sunshine, shicaizheng, value=Decimal("1000"))
-    assert f"?contract={ended.pk}" in client.get(admin_url(Contract, "change", ended.pk)).content.decode()
+    assert f"?contract={ended.pk}" in client.get(admin_url(Contract, "change", ended.pk)).getvalue().decode()
 
 
 @pytest.mark.parametrize("model", [Contract, Evaluation, Provider], ids=["contracts", "evaluations", "providers"])

@@ -282,7 +282,7 @@ def test_the_admin_computes_the_grade_and_ignores_a_typed_one(client, signed, sh
     assert response.status_code == 302
     saved = Evaluation.objects.get()
     assert (saved.score, saved.grade, saved.published) == (Decimal("88.70"), Grade.GOOD, False)
-    page = client.get(admin_url(Evaluation, "change", saved.pk)).content.decode()
+    page = client.get(admin_url(Evaluation, "change", saved.pk)).getvalue().decode()
     assert "88.70 · 良好" in page and "自评40%、服务对象满意度30%、第三方评价30%" in page
 
 
@@ -304,7 +304,7 @@ def test_a_failed_grade_warns_and_is_flagged_in_the_list(client, signed, shicaiz
         follow=True,
     )
     assert any("绩效评价为不合格" in message for message in messages_of(response))
-    assert "⚠ 不合格" in client.get(admin_url(Evaluation, "changelist")).content.decode()
+    assert "⚠ 不合格" in client.get(admin_url(Evaluation, "changelist")).getvalue().decode()
 
 
 def test_publishing_through_the_admin_button_freezes_the_page(client, signed, shicaizheng):

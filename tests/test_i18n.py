@@ -34,7 +34,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
 
 def page(response):
     assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def nav(html):

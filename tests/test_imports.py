@@ -168,7 +168,7 @@ def test_one_bad_row_among_a_thousand_is_refused_and_nothing_is_written(draft, f
     assert response.status_code == 200
     errors = [str(error) for error in response.context["validation"].errors]
     assert errors == ["第539行“三级”列：找不到名为“城市绿化养护”的三级服务类别，请填写服务类别表中的三级类别名称或编码。"]
-    assert "第539行“三级”列" in response.content.decode()
+    assert "第539行“三级”列" in response.getvalue().decode()
     assert response.context["token"] == ""
     assert "catalogue_import" not in finance_client.session
     assert draft.items.count() == 0
@@ -188,7 +188,7 @@ def test_the_admin_upload_preview_and_confirm_write_every_row_once(draft, financ
     assert draft.items.count() == 120
 
     again = finance_client.post(confirm_url(draft), {"token": token}, follow=True)
-    assert "这次导入已失效" in again.content.decode()
+    assert "这次导入已失效" in again.getvalue().decode()
     assert draft.items.count() == 120
 
 
@@ -256,7 +256,7 @@ def test_a_sheet_of_blank_rows_cannot_keep_the_reader_busy(draft):
 def test_the_admin_says_the_row_limit_in_chinese(draft, finance_client):
     response = finance_client.post(upload_url(draft), {"file": csv_file(good_rows(50))})
     assert response.status_code == 200
-    assert "文件中的事项超过了导入上限（每次最多 10 行" in response.content.decode()
+    assert "文件中的事项超过了导入上限（每次最多 10 行" in response.getvalue().decode()
     assert draft.items.count() == 0
 
 
@@ -301,7 +301,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_in_chinese(name, content, m
 def test_the_admin_refuses_a_renamed_picture_with_a_normal_page(draft, finance_client):
     response = finance_client.post(upload_url(draft), {"file": SimpleUploadedFile("目录.xlsx", PNG)})
     assert response.status_code == 200
-    assert "未导入“目录.xlsx”：该文件不是有效的 Excel（.xlsx）文件" in response.content.decode()
+    assert "未导入“目录.xlsx”：该文件不是有效的 Excel（.xlsx）文件" in response.getvalue().decode()
     assert draft.items.count() == 0
 
 
@@ -429,11 +429,11 @@ def test_the_service_full_cleans_every_item_and_writes_none_on_failure(draft, fi
 def test_a_published_edition_is_refused(bodies, finance, finance_client):
     published = f.edition(year=2016)
     response = finance_client.get(upload_url(published))
-    assert "已已发布" not in response.content.decode()
-    assert "不能再导入事项" in response.content.decode()
+    assert "已已发布" not in response.getvalue().decode()
+    assert "不能再导入事项" in response.getvalue().decode()
     assert response.context["form"] is None
     response = finance_client.post(upload_url(published), {"file": xlsx_file(good_rows(3))})
-    assert "不能再导入事项" in response.content.decode()
+    assert "不能再导入事项" in response.getvalue().decode()
     rows = check(xlsx_file(good_rows(3)), published, finance).rows
     with pytest.raises(ValidationError, match="不能再导入事项"):
         import_items(published, rows, by=finance)
@@ -513,7 +513,7 @@ def test_an_exported_edition_imports_back_into_a_draft_with_the_same_rows(fmt, c
     assert response.status_code == 200
     draft = f.edition(year=2017, status=Catalogue.Status.DRAFT)
 
-    validation = check(SimpleUploadedFile(f"export.{fmt}", response.content), draft, finance)
+    validation = check(SimpleUploadedFile(f"export.{fmt}", response.getvalue()), draft, finance)
     assert validation.errors == []
     import_items(draft, validation.rows, by=finance)
 
@@ -533,10 +533,10 @@ def test_a_draft_editions_admin_page_links_to_the_import_and_a_published_one_doe
     draft = f.edition(year=2017, status=Catalogue.Status.DRAFT)
     published = f.edition(year=2016)
     page = client.get(reverse("admin:catalogue_catalogue_change", args=[draft.pk]))
-    assert f'href="{upload_url(draft)}"' in page.content.decode()
+    assert f'href="{upload_url(draft)}"' in page.getvalue().decode()
     page = client.get(reverse("admin:catalogue_catalogue_change", args=[published.pk]))
     assert page.status_code == 200
-    assert upload_url(published) not in page.content.decode()
+    assert upload_url(published) not in page.getvalue().decode()
 
 
 @override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0)
@@ -551,7 +551,7 @@ def test_the_blank_template_has_the_import_header(finance_client):
     from openpyxl import load_workbook
 
     response = finance_client.get(reverse("catalogue_import:template"))
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     assert list(next(sheet.iter_rows(values_only=True))) == HEADER + ["绩效评价标准"]
 
 

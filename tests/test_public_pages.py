@@ -19,7 +19,7 @@ OFFICIAL_COLUMNS = ["序号", "编码", "一级", "二级", "三级", "事项名
 
 def html(response):
     assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def cat(code):
@@ -549,14 +549,15 @@ def count_queries(client, url):
     return len(context.captured_queries)
 
 
+# Each uncached page reads the public version first (catalogue/public_cache.py): the + 1 below.
 MAX_QUERIES = {
-    "home": 3,
-    "edition": 7,
-    "edition_filtered": 9,
-    "item": 4,  # + its published evaluation results (issue 5)
-    "providers": 5,
-    "providers_filtered": 7,
-    "provider": 6,  # + its published evaluation results and its qualification trail (issue 5)
+    "home": 3 + 1,
+    "edition": 7 + 1 + 1,  # + the edition's published files and their checksums
+    "edition_filtered": 9 + 1 + 1,
+    "item": 4 + 1,  # + its published evaluation results (issue 5)
+    "providers": 5 + 1,
+    "providers_filtered": 7 + 1,
+    "provider": 6 + 1,  # + its published evaluation results and its qualification trail (issue 5)
 }
 
 

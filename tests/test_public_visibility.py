@@ -48,7 +48,7 @@ def test_hidden_edition_exports_are_404(client, hidden, fmt):
 
 def test_hidden_edition_is_not_on_the_home_page_or_in_its_counts(client, hidden, published):
     edition, _item = hidden
-    page = client.get("/").content.decode()
+    page = client.get("/").getvalue().decode()
     assert edition.get_absolute_url() not in page
     assert "隐藏的咸宁市2017年目录" not in page
     assert 'id="region-xianning"' not in page
@@ -58,20 +58,20 @@ def test_hidden_edition_is_not_on_the_home_page_or_in_its_counts(client, hidden,
 
 def test_hidden_items_are_not_listed_on_a_provider_page(client, hidden, published):
     provider = factories.provider(categories=("C02",))
-    page = client.get(reverse("catalogue:provider", args=[provider.pk])).content.decode()
+    page = client.get(reverse("catalogue:provider", args=[provider.pk])).getvalue().decode()
     assert "咸安区社区居家养老服务" in page
     assert "隐藏的居家养老事项" not in page
 
 
 def test_hidden_edition_does_not_count_as_another_revision_or_offer_comparison(client, hidden):
     other = factories.edition(year=2016)
-    page = client.get(other.get_absolute_url()).content.decode()
+    page = client.get(other.get_absolute_url()).getvalue().decode()
     assert reverse("catalogue:compare", args=[other.pk]) not in page
     assert hidden[0].get_absolute_url() not in page
 
 
 def test_hidden_edition_categories_are_not_offered_to_the_filter_of_another_edition(client, hidden, published):
-    page = client.get(published.get_absolute_url()).content.decode()
+    page = client.get(published.get_absolute_url()).getvalue().decode()
     assert "隐藏的居家养老事项" not in page
 
 
@@ -82,14 +82,14 @@ def test_superseded_edition_and_its_items_stay_public_but_are_not_counted_as_cur
     assert client.get(old.get_absolute_url()).status_code == 200
     assert client.get(item.get_absolute_url()).status_code == 200
     assert client.get(reverse("catalogue:edition_export", args=[old.pk, "csv"])).status_code == 200
-    home = client.get("/").content.decode()
+    home = client.get("/").getvalue().decode()
     assert re.search(r'<span class="area-name">社会保障</span>\s*<span class="area-count">0 项</span>', home)
 
 
 def test_item_of_a_hidden_edition_cannot_be_reached_through_a_public_editions_filter(client, hidden, published):
     """A category id from the hidden edition only narrows the public edition's own rows."""
     category = ServiceCategory.objects.get(code="C0201")
-    page = client.get(published.get_absolute_url() + f"?category={category.pk}").content.decode()
+    page = client.get(published.get_absolute_url() + f"?category={category.pk}").getvalue().decode()
     assert "咸安区社区居家养老服务" in page
     assert "隐藏的居家养老事项" not in page
 

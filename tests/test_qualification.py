@@ -191,7 +191,7 @@ def test_the_admin_shows_and_filters_expired_providers(client, shicaizheng):
     client.force_login(shicaizheng)
     response = client.get(admin_url(Provider, "changelist"), {"status": "EXPIRED"})
     assert [p.name for p in response.context["cl"].result_list] == ["咸宁市心理咨询师协会"]
-    assert f"已过期（有效期至{lapsed.qualified_until.isoformat()}）" in response.content.decode()
+    assert f"已过期（有效期至{lapsed.qualified_until.isoformat()}）" in response.getvalue().decode()
     qualified_only = client.get(admin_url(Provider, "changelist"), {"status": "QUALIFIED"}).context["cl"].result_list
     assert [p.name for p in qualified_only] == ["咸宁市老年服务协会"]
 
@@ -259,7 +259,7 @@ def test_the_provider_page_offers_a_row_for_every_unchecked_condition(client, sh
     formset = response.context["inline_admin_formsets"][0].formset
     assert [form.instance.condition for form in formset.initial_forms] == [Condition.LEGAL_PERSON]
     assert [form.initial["condition"] for form in formset.extra_forms] == list(range(2, 9))
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert "待核查的资质条件" in page and "7. 社会组织：年检合格" in page
     firm_forms = client.get(admin_url(Provider, "change", firm.pk)).context["inline_admin_formsets"][0].formset
     assert Condition.ANNUAL_INSPECTION not in [form.initial["condition"] for form in firm_forms.extra_forms]
@@ -319,7 +319,7 @@ def test_county_staff_read_the_conditions_but_cannot_check_or_download_beyond_re
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0]
     assert not formset.has_change_permission and not formset.has_add_permission
-    assert operation_url(pending, "qualify") not in response.content.decode()
+    assert operation_url(pending, "qualify") not in response.getvalue().decode()
     assert client.get(check.evidence_url()).status_code == 200  # every staff role reads providers
     client.logout()
     assert client.get(check.evidence_url()).status_code == 302  # to the login page, never the file
@@ -330,7 +330,7 @@ def test_county_staff_read_the_conditions_but_cannot_check_or_download_beyond_re
 def test_qualifying_through_the_admin_button(client, shicaizheng, pending):
     check_all(pending, shicaizheng)
     client.force_login(shicaizheng)
-    page = client.get(admin_url(Provider, "change", pending.pk)).content.decode()
+    page = client.get(admin_url(Provider, "change", pending.pk)).getvalue().decode()
     assert operation_url(pending, "qualify") in page and operation_url(pending, "suspend") not in page
     until = in_two_years()
     response = client.post(
@@ -381,7 +381,7 @@ def test_status_fields_are_read_only_for_municipal_staff(client, shicaizheng, pe
 def test_the_provider_page_shows_the_trail(client, shicaizheng, pending):
     provider = suspend_provider(qualified(pending, shicaizheng), by=shicaizheng, reason="合同履约考核不合格")
     client.force_login(shicaizheng)
-    page = client.get(admin_url(Provider, "change", provider.pk)).content.decode()
+    page = client.get(admin_url(Provider, "change", provider.pk)).getvalue().decode()
     assert "资质变更记录" in page and "合同履约考核不合格" in page and "已认定 → 已暂停" in page
     assert operation_url(provider, "reinstate") in page and operation_url(provider, "revoke") in page
 

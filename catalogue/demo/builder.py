@@ -34,6 +34,7 @@ from catalogue.models import (
     ServiceCategory,
     StaffProfile,
 )
+from catalogue.services.publication import record_publication
 
 from . import accounts, bodies, contracts, editions, items, pilots, providers
 from .codes import credit_code
@@ -235,8 +236,11 @@ class DemoBuilder:
             if edition is None:
                 # Created as a draft: items may only be added to a draft.
                 edition = self.upsert(Catalogue, lookup, {**values, "status": Catalogue.Status.DRAFT})
-            self.sync_items(edition, spec)
-            self.upsert(Catalogue, lookup, {**values, "status": spec.status})
+            items_changed = self.sync_items(edition, spec)
+            edition = self.upsert(Catalogue, lookup, {**values, "status": spec.status})
+            if edition.is_public and (items_changed or not edition.published_files.exists()):
+                # What publish_edition records: the figures, the official files and a new public version.
+                record_publication(edition, by=values["created_by"])
 
     def sync_items(self, edition, spec):
         """Make the edition's items those of the data, keyed by code.
@@ -257,7 +261,7 @@ class DemoBuilder:
         # A draft may hold items staff added; a published edition is the seed's own record.
         extras = list(existing.values()) if spec.status != Catalogue.Status.DRAFT else []
         if not (creates or updates or extras):
-            return
+            return False
         frozen_status = None if edition.is_draft else edition.status
         if frozen_status:
             Catalogue.objects.filter(pk=edition.pk).update(status=Catalogue.Status.DRAFT)
@@ -283,6 +287,7 @@ class DemoBuilder:
         if frozen_status:
             Catalogue.objects.filter(pk=edition.pk).update(status=frozen_status)
             edition.status = frozen_status
+        return True
 
     def item_specs(self, spec):
         """The items an edition carries, from the templates of the categories its region covers."""

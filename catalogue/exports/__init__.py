@@ -5,9 +5,20 @@ the import and the tests use.
 """
 
 from .evaluations import EVALUATION_COLUMNS, write_evaluations
-from .items import COLUMNS, group_by_area, header, table_rows, write_csv, write_json, write_xlsx
+from .items import (
+    COLUMNS,
+    edition_payload,
+    edition_xlsx_bytes,
+    filename,
+    group_by_area,
+    header,
+    table_rows,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
 from .providers import PROVIDER_COLUMNS, write_providers
-from .writers import FORMATS, FORMULA_STARTS, Column, csv_response, json_response, xlsx_response
+from .writers import FORMATS, FORMULA_STARTS, Column, csv_bytes, csv_response, json_bytes, json_response, xlsx_response
 
 __all__ = [
     "COLUMNS",
@@ -16,9 +27,14 @@ __all__ = [
     "FORMULA_STARTS",
     "PROVIDER_COLUMNS",
     "Column",
+    "csv_bytes",
     "csv_response",
+    "edition_payload",
+    "edition_xlsx_bytes",
+    "filename",
     "group_by_area",
     "header",
+    "json_bytes",
     "json_response",
     "table_rows",
     "write_csv",

@@ -47,10 +47,19 @@ Each object of "items" has these stable field names:
 
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .writers import Column, csv_response, json_response, xlsx_response, _safe_sheet_title
+from .writers import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    _attachment,
+    _safe_sheet_title,
+    csv_response,
+    json_response,
+    xlsx_bytes,
+)
 
 
 def _category_name(index):
@@ -147,9 +156,14 @@ def _sheet_title(edition):
     return _safe_sheet_title(f"{edition.region.name}{edition.year}", "catalogue")
 
 
+def edition_xlsx_bytes(edition, items):
+    return xlsx_bytes(COLUMNS, items, _sheet_title(edition))
+
+
 def write_xlsx(edition, items, filtered=False):
     """The official table in one sheet, official column order."""
-    return xlsx_response(COLUMNS, items, _sheet_title(edition), filename(edition, "xlsx", filtered))
+    response = HttpResponse(edition_xlsx_bytes(edition, items), content_type=XLSX_CONTENT_TYPE)
+    return _attachment(response, filename(edition, "xlsx", filtered))
 
 
 def edition_json(edition, request):
@@ -190,8 +204,11 @@ def item_json(item, seq, request):
     }
 
 
-def write_json(edition, items, request, filters, filtered=False):
-    """The object described in this module's docstring."""
+def edition_payload(edition, items, request, filters):
+    """The object described in this module's docstring (`request` only builds absolute URLs)."""
     rows = [item_json(item, seq, request) for seq, item in enumerate(items, start=1)]
-    payload = {"edition": edition_json(edition, request), "filters": filters, "count": len(rows), "items": rows}
-    return json_response(payload, filename(edition, "json", filtered))
+    return {"edition": edition_json(edition, request), "filters": filters, "count": len(rows), "items": rows}
+
+
+def write_json(edition, items, request, filters, filtered=False):
+    return json_response(edition_payload(edition, items, request, filters), filename(edition, "json", filtered))

@@ -8,6 +8,7 @@ from .evaluations import Evaluation, EvaluationWeights
 from .items import CatalogueItem, ProcurementMethod
 from .pilots import PilotItem, PilotTransition
 from .providers import Provider
+from .publication import EditionFigures, PublicVersion, PublishedFile
 from .qualifications import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, unmet_conditions
 from .regions import Region
 from .staff import StaffProfile
@@ -17,11 +18,14 @@ __all__ = [
     "CatalogueItem",
     "Contract",
     "Evaluation",
+    "EditionFigures",
     "EvaluationWeights",
     "PilotItem",
     "PilotTransition",
     "ProcurementMethod",
     "Provider",
+    "PublicVersion",
+    "PublishedFile",
     "ProviderStatusChange",
     "PurchasingBody",
     "QUALIFICATION_TRANSITIONS",

@@ -86,6 +86,15 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
         related_name="+",
         editable=False,
     )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = CatalogueQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("指导性目录历史"))

@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.models import Catalogue, CatalogueItem, Region
+from catalogue.public_cache import invalidate_public_pages
 from catalogue.scopes import Scope
+
+from .publication import record_publication
 
 
 def _require_reviewer(user, what):
@@ -64,9 +67,12 @@ def publish_edition(edition, *, by, document_number, published_on):
         locked.status = Catalogue.Status.PUBLISHED
         locked.document_number = document_number.strip()
         locked.published_on = published_on
+        locked.published_by = by
         locked.full_clean()
         locked._change_reason = _("发布，文号%(number)s") % {"number": locked.document_number}
         locked.save()
+        # Its figures and official files, in this transaction: published means recorded.
+        record_publication(locked, by=by)
         return locked
 
 
@@ -85,6 +91,9 @@ def withdraw_edition(edition, *, by, reason):
         locked.status = Catalogue.Status.WITHDRAWN
         locked._change_reason = reason.strip()
         locked.save(update_fields=["status", "updated_at"])
+        # Its figures stop counting (they are read for public editions only) and its files stop
+        # being served; both are kept, as the record of what was once published.
+        invalidate_public_pages()
         return locked
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.compare import compare_editions, default_partner, older_first
 from catalogue.models import Catalogue
+from catalogue.public_cache import public_page
 
 
 class CompareForm(forms.Form):
@@ -28,6 +29,7 @@ class CompareForm(forms.Form):
         )
 
 
+@public_page
 def compare(request, pk):
     edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
     candidates = [

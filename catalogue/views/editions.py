@@ -6,13 +6,17 @@ so a draft or withdrawn edition and its items answer 404 and count nowhere.
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from catalogue import exports
 from catalogue.filters import TABLE_ORDER, EditionItemFilter
-from catalogue.models import Catalogue, CatalogueItem, Provider, ServiceCategory
+from catalogue.models import Catalogue, CatalogueItem, EditionFigures, Provider, ServiceCategory
+from catalogue.public_cache import public_page
+
+from .published_files import serve_published_file
 
 from .evaluations import grade_bands, published_results
 from .paging import paginate
@@ -41,12 +45,18 @@ def _group_editions(editions):
     return grouped
 
 
+def _with_item_count(editions):
+    """Each edition's number of items, from the figures kept when it was published (never a scan of the items)."""
+    return editions.annotate(item_count=Coalesce(Sum("figures__items"), 0))
+
+
+@public_page
 def home(request):
-    editions = Catalogue.objects.public().for_display().annotate(item_count=Count("items"))
+    editions = _with_item_count(Catalogue.objects.public().for_display())
     current_counts = dict(
-        CatalogueItem.objects.current()
-        .values_list("category__parent__parent")
-        .annotate(count=Count("pk"))
+        EditionFigures.objects.filter(edition__in=Catalogue.objects.published())
+        .values_list("area")
+        .annotate(count=Sum("items"))
         .order_by()
     )
     areas = list(ServiceCategory.objects.areas().order_by("order", "code"))
@@ -60,15 +70,14 @@ def home(request):
 
 
 def _public_edition(pk):
-    return get_object_or_404(
-        Catalogue.objects.public().select_related("region").annotate(item_count=Count("items")), pk=pk
-    )
+    return get_object_or_404(_with_item_count(Catalogue.objects.public().select_related("region")), pk=pk)
 
 
 def _edition_items(edition):
     return CatalogueItem.objects.public().filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER)
 
 
+@public_page
 def edition_detail(request, pk):
     edition = _public_edition(pk)
     item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
@@ -99,15 +108,25 @@ def edition_detail(request, pk):
             "in_force": in_force,
             "other_revisions": same_year,
             "can_compare": len(region_editions) > 1,
+            "published_files": list(edition.published_files.all()),
         },
     )
 
 
+@public_page
 def edition_export(request, pk, fmt):
-    """The edition, or the filtered view with the same query string: exactly the rows the page shows, all pages."""
+    """The edition, or the filtered view with the same query string: exactly the rows the page shows, all pages.
+
+    The whole edition is served from the files written when it was published (byte for byte the
+    official record); a filtered view is written on request.
+    """
     if fmt not in exports.FORMATS:
         raise Http404
-    edition = _public_edition(pk)
+    edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
+    if not request.GET:
+        published = serve_published_file(request, edition, fmt, names=exports.filename(edition, fmt))
+        if published is not None:
+            return published
     item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
     items = list(item_filter.qs)
     filters = item_filter.applied_for_export()
@@ -119,6 +138,7 @@ def edition_export(request, pk, fmt):
     return exports.write_json(edition, items, request, filters, filtered)
 
 
+@public_page
 def item_detail(request, pk):
     item = get_object_or_404(CatalogueItem.objects.public().with_table_columns(), pk=pk)
     providers = Provider.objects.qualified().for_category(item.category).select_related("region").order_by("name")

@@ -13,6 +13,7 @@ from catalogue import exports
 from catalogue.evaluation_rules import GRADE_BANDS, Grade, band_label
 from catalogue.filters import EvaluationFilter
 from catalogue.models import Evaluation
+from catalogue.public_cache import public_page
 
 from .paging import paginate
 
@@ -33,6 +34,7 @@ def _results_filter(request):
     return EvaluationFilter(request.GET or None, queryset=published_results())
 
 
+@public_page
 def evaluation_list(request):
     results_filter = _results_filter(request)
     page, page_message = paginate(request, results_filter.qs, RESULTS_PER_PAGE)
@@ -53,6 +55,7 @@ def evaluation_list(request):
     )
 
 
+@public_page
 def evaluation_export(request, fmt):
     """All published results, or the filtered view with the same query string: the rows the page shows, all pages."""
     if fmt not in exports.FORMATS:

@@ -1,6 +1,7 @@
 """Pagination that never fails on what a visitor types into the URL."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 
@@ -24,3 +25,29 @@ def paginate(request, queryset, per_page):
             "pages": paginator.num_pages
         }
     return paginator.page(number), ""
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` hits.
+
+    Counting every item that mentions a common word (服务 is in most of them) costs a scan of the
+    whole index on every search; "more than 1,000" tells a reader as much. Beyond the cap the
+    pages stop, and the page asks for a narrower search.
+    """
+
+    def __init__(self, object_list, per_page, cap):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _limited_count(self):
+        # Which rows are counted does not matter, so no ordering (a rank would be computed for every hit).
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._limited_count, self.cap)
+
+    @property
+    def capped(self):
+        return self._limited_count > self.cap

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from catalogue import exports
 from catalogue.filters import ProviderFilter
 from catalogue.models import CatalogueItem, Provider, ServiceCategory
+from catalogue.public_cache import public_page
 
 from .evaluations import grade_bands, published_results
 from .paging import paginate
@@ -38,6 +39,7 @@ def _directory(request):
     return ProviderFilter(request.GET or None, queryset=providers)
 
 
+@public_page
 def provider_list(request):
     provider_filter = _directory(request)
     page, page_message = paginate(request, provider_filter.qs, PROVIDERS_PER_PAGE)
@@ -57,6 +59,7 @@ def provider_list(request):
     )
 
 
+@public_page
 def provider_export(request, fmt):
     """The directory, or its filtered view with the same query string: exactly the providers it lists, all pages."""
     if fmt not in exports.FORMATS:
@@ -65,6 +68,7 @@ def provider_export(request, fmt):
     return exports.write_providers(fmt, list(provider_filter.qs), request, provider_filter.applied_for_export())
 
 
+@public_page
 def provider_detail(request, pk):
     provider = get_object_or_404(
         Provider.objects.qualified().select_related("region").prefetch_related(_categories_with_path()), pk=pk

@@ -1,15 +1,19 @@
 """Search across the items of every edition in force (CatalogueItem.objects.current())."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import search as engine
 from catalogue.models import CatalogueItem, Region, ServiceCategory
+from catalogue.public_cache import public_page
+
+from .paging import CappedPaginator
 
 PAGE_SIZE = 20
+# Hits counted at most; a commoner word is reported as "more than" this.
+COUNT_CAP = 1000
 
 
 class SearchForm(forms.Form):
@@ -38,6 +42,7 @@ class SearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
+@public_page
 def search(request):
     form = SearchForm(request.GET)
     form.is_valid()  # an unknown region or area is dropped below, with a message, never a 500
@@ -63,7 +68,7 @@ def search(request):
     if terms:
         # search_document is the (long) source of the tsvector; the page never shows it.
         items = items.select_related("edition__region", "category__parent__parent").defer("search_document")
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(items, PAGE_SIZE, COUNT_CAP).get_page(request.GET.get("page"))
     elif query:
         notices.append(gettext("检索词中没有可检索的文字或数字，请换一个检索词。"))
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from catalogue import charts
 from catalogue import statistics as figures
 from catalogue.evaluation_rules import Grade
+from catalogue.public_cache import public_page
 
 # One CSS class per grade, best first: the stacked bars and the legend (static/css/site.css).
 GRADE_PARTS = [
@@ -37,6 +38,7 @@ def grade_chart(areas):
     return chart
 
 
+@public_page
 def statistics(request):
     areas = figures.areas()
     regions = figures.regions()

@@ -110,6 +110,28 @@ else:
         }
     }
 
+# The public pages are cached under a version kept in the database (catalogue/public_cache.py), so
+# any cache works: the local-memory one needs no server; REDIS_URL shares one cache between nodes.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": alias}
+        for alias in ("default", "public")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "public": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "public-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", "1000"))},
+        },
+    }
+# A response larger than this is served but not kept (a filtered export of a very large edition).
+PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", str(4 * 1024 * 1024)))
+# Part of every cache key; empty means a fingerprint of the code and templates (catalogue/public_cache.py).
+PUBLIC_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,8 +156,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 # Where `manage.py backup` (make backup) writes its archives (catalogue/backups.py); copy them off this machine.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", VAR_DIR / "backups"))
+# A published edition's official files (CSV, XLSX, JSON, OCDS and their manifest), kept for good.
+PUBLICATIONS_ROOT = Path(os.environ.get("DJANGO_PUBLICATIONS_ROOT", VAR_DIR / "publications"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "publications": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PUBLICATIONS_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -205,6 +233,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = []  # the log names the account and address; passwords are never logged
 AXES_ENABLE_ADMIN = False  # logins/admin.py shows the records, to municipal finance only
 AXES_VERBOSE = False  # no banner on every start; the failure log lines stay
+
+# The site's address as the published files (JSON, OCDS) name it: they are written once, when an
+# edition is published, without a request to take the host from.
+PUBLIC_URL = os.environ.get(
+    "DJANGO_PUBLIC_URL", f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Largest spreadsheet a clerk may import, in rows; larger files are refused
 # before they are read whole.

@@ -1,6 +1,7 @@
 """Settings for the test suite: the base settings with a throwaway key and a fast hasher."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
@@ -14,6 +15,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# Each test process writes published editions' files into a folder of its own.
+PUBLICATIONS_ROOT = Path(tempfile.mkdtemp(prefix="publications-"))  # noqa: F405
+STORAGES["publications"]["OPTIONS"]["location"] = PUBLICATIONS_ROOT  # noqa: F405
 
 # Parallel runs on one PostgreSQL server (several developers, or CI beside a
 # developer) each need their own test database name.

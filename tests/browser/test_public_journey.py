@@ -128,5 +128,5 @@ def test_printing_an_edition_shows_the_heading_and_table_only(page, catalogue_da
 
 def test_english_is_offered_through_the_language_switch(page, catalogue_data):
     page.goto(page.base_url + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
