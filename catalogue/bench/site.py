@@ -107,10 +107,11 @@ class BenchSite:
         return time.perf_counter() - started
 
     def start_gunicorn(self, env, log_path, scratch):
-        command = [sys.executable, "-m", "gunicorn", "-c", "procurement/gunicorn.conf.py", "procurement.wsgi"]
+        command = [sys.executable, "-m", "gunicorn", "-c", "procurement/gunicorn.conf.py"]
         if gunicorn_version() >= (27,):
             # Its control socket defaults to one path per user: keep ours apart from any other gunicorn's.
-            command[4:4] = ["--control-socket", str(scratch / "gunicorn.ctl")]
+            command += ["--control-socket", str(scratch / "gunicorn.ctl")]
+        command.append("procurement.wsgi")
         self.log_file = open(log_path, "ab")  # noqa: SIM115 (closed in stop_gunicorn)
         self.gunicorn = subprocess.Popen(
             command,
@@ -198,6 +199,8 @@ class BenchSite:
             "python": platform.python_version(),
             "postgresql": version,
             "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+            # Other processes on the machine make every figure noisy: the load when the run began says how busy it was.
+            "load_average": self.load_before,
             "gunicorn_workers": workers,
             "load": " ".join(wrk.command("URL", self.seconds)[:-1]),
         }
@@ -260,6 +263,9 @@ class BenchSite:
         self.results_dir.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         self.log_path = self.results_dir / f"gunicorn-{datetime.now():%Y%m%d-%H%M%S}.log"
+        self.load_before = round(os.getloadavg()[0], 2)
+        if self.load_before > (os.cpu_count() or 1) / 2:
+            self.say(f"! load average {self.load_before}: other processes are busy, the figures will be noisy")
         try:
             self.create_database()
             env = self.environment(scratch, self.port)
@@ -284,6 +290,9 @@ class BenchSite:
                 f"seed_scale took {seed_seconds:.0f} s; whole run {time.perf_counter() - started:.0f} s"
             )
             self.say(f"written to {latest}")
+            failing = [name for name, row in figures.items() if row["errors"]]
+            if failing:
+                self.say(f"! pages with errors under load: {', '.join(failing)}; see {self.log_path}")
             return report
         finally:
             self.stop_gunicorn()
@@ -297,7 +306,9 @@ def format_table(report):
     machine = report["machine"]
     lines = [
         f"{report['items']:,} items · {machine['cpu']}, {machine['cores']} cores, {machine['memory']} · "
-        f"Python {machine['python']} · PostgreSQL {machine['postgresql']} · {machine['date']}",
+        f"Python {machine['python']} · PostgreSQL {machine['postgresql']} · {machine['date']} · "
+        f"load {machine.get('load_average', '?')} · {machine.get('gunicorn_workers', '?')} gunicorn workers · "
+        f"{machine.get('load', '')}",
         f"{'page':<24}{'rps':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'×floor':>9}{'cold ms':>10}",
     ]
     for name, row in report["pages"].items():
