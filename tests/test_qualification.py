@@ -296,7 +296,7 @@ def test_checking_a_condition_with_evidence_in_the_admin_records_the_checker(cli
     check = pending.qualification_checks.get()
     assert (check.result, check.checked_by, check.note) == ("MET", shicaizheng, "原件已核")
     download = client.get(check.evidence_url())
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 certificate"
+    assert download.status_code == 200 and download.getvalue() == b"%PDF-1.4 certificate"
     assert "attachment" in download["Content-Disposition"]
 
 
@@ -310,21 +310,23 @@ def test_a_met_condition_without_evidence_is_refused_on_the_inline(client, shica
     assert not QualificationCheck.objects.exists()
 
 
-def test_county_staff_read_the_conditions_but_cannot_check_or_download_beyond_reading(client, shicaizheng, pending, settings, tmp_path):
+def test_the_county_office_of_the_providers_region_reads_the_conditions_but_cannot_check_them(client, shicaizheng, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("c.pdf", b"%PDF", content_type="application/pdf")
-    check = check_condition(pending, Condition.LEGAL_PERSON, by=shicaizheng, result=Result.MET, evidence=upload)
+    local = f.provider("咸安区夕阳红养老服务中心", region_slug="xianan", qualification_status=Status.PENDING, qualified_until=None)
+    upload = SimpleUploadedFile("c.pdf", b"%PDF-1.4", content_type="application/pdf")
+    check = check_condition(local, Condition.LEGAL_PERSON, by=shicaizheng, result=Result.MET, evidence=upload)
     client.force_login(county())
-    response = client.get(admin_url(Provider, "change", pending.pk))
+    response = client.get(admin_url(Provider, "change", local.pk))
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0]
     assert not formset.has_change_permission and not formset.has_add_permission
-    assert operation_url(pending, "qualify") not in response.getvalue().decode()
-    assert client.get(check.evidence_url()).status_code == 200  # every staff role reads providers
+    assert operation_url(local, "qualify") not in response.getvalue().decode()
+    assert client.get(check.evidence_url()).status_code == 200
     client.logout()
     assert client.get(check.evidence_url()).status_code == 302  # to the login page, never the file
     client.force_login(county("chibi", "chibi"))
-    assert client.get(reverse("admin:catalogue_provider_evidence", args=[pending.pk, check.pk + 99])).status_code == 404
+    assert client.get(check.evidence_url()).status_code == 404  # another county's provider: not its file
+    assert client.get(reverse("admin:catalogue_provider_evidence", args=[local.pk, check.pk + 99])).status_code == 404
 
 
 def test_qualifying_through_the_admin_button(client, shicaizheng, pending):
@@ -363,7 +365,11 @@ def test_county_staff_cannot_run_a_qualification_operation(client, shicaizheng, 
     check_all(pending, shicaizheng)
     client.force_login(county())
     data = {"categories": [categories("C02")[0].pk], "until": in_two_years().isoformat()}
-    assert client.post(operation_url(pending, "qualify"), data).status_code == 403
+    assert client.post(operation_url(pending, "qualify"), data).status_code == 404  # a pending provider of the city: not even shown
+    local = f.provider("咸安区夕阳红养老服务中心", region_slug="xianan", qualification_status=Status.PENDING, qualified_until=None)
+    check_all(local, shicaizheng)
+    assert client.post(operation_url(local, "qualify"), data).status_code == 403  # its own region's: shown, not decided
+    assert Provider.objects.get(pk=local.pk).qualification_status == Status.PENDING
     assert Provider.objects.get(pk=pending.pk).qualification_status == Status.PENDING
 
 

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.evaluation_rules import Grade
 from catalogue.models import Provider, QualificationCheck
+from catalogue.scopes import Scope
 from catalogue.services import record_check
 
 from .base import MunicipalEditsMixin, ScopedHistoryAdmin
@@ -67,9 +70,14 @@ class FailedEvaluationFilter(admin.SimpleListFilter):
 
 @admin.register(Provider)
 class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmin):
-    """Every staff role reads the providers; municipal finance keeps them, checks their qualification
-    conditions (inline) and qualifies, suspends, reinstates or revokes them (the buttons, through
-    catalogue/services/providers.py)."""
+    """Municipal finance keeps the providers, checks their qualification conditions (inline) and
+    qualifies, suspends, reinstates or revokes them (the buttons, through catalogue/services/providers.py).
+
+    Who sees what is Provider.objects.visible_to: a county office sees its own region's providers
+    and, like department staff, every qualified provider's public data. The qualification file —
+    the condition checks and their evidence, the status trail, the history — is shown only where
+    Provider.objects.qualification_files_open_to says so (municipal finance, the county office of the
+    provider's region)."""
 
     operations = PROVIDER_OPERATIONS
     inlines = [QualificationCheckInline]
@@ -118,18 +126,50 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
     class Media:
         css = {"all": ["css/admin-extra.css"]}
 
+    # Fields that belong to the qualification file, not to the public data.
+    FILE_FIELDS = ["unmet_conditions", "status_trail"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_latest_grade()
 
+    def file_open(self, request, obj):
+        """Whether the user may read obj's qualification file (a new provider: whoever may add one)."""
+        if obj is None or obj.pk is None:
+            return Scope.of(request.user).sees_everything
+        cache = request.__dict__.setdefault("_catalogue_provider_files", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = Provider.objects.qualification_files_open_to(request.user).filter(pk=obj.pk).exists()
+        return cache[obj.pk]
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if self.file_open(request, obj) else []
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
-            return fieldsets
-        # The raw status would repeat status_display (已认定至… / 已过期 …) as a second read-only line.
+        hidden = set()
+        if not request.user.is_superuser:
+            # The raw status would repeat status_display (已认定至… / 已过期 …) as a second read-only line.
+            hidden.add("qualification_status")
+        if not self.file_open(request, obj):
+            hidden.update(self.FILE_FIELDS)
         return [
-            (title, {**options, "fields": [name for name in options["fields"] if name != "qualification_status"]})
+            (title, {**options, "fields": [name for name in options["fields"] if name not in hidden]})
             for title, options in fieldsets
         ]
+
+    def _file_or_refuse(self, request, object_id):
+        provider = self._scoped_object_or_404(request, object_id)
+        if not self.file_open(request, provider):
+            raise PermissionDenied(gettext("承接主体的资质核查材料和变更记录只向市财政局和所在地县级财政部门开放。"))
+        return provider
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._file_or_refuse(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._file_or_refuse(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "status_display", "unmet_conditions", "status_trail"]
@@ -151,9 +191,9 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
         return own + super().get_urls()
 
     def evidence_view(self, request, object_id, check_id):
-        """A condition's evidence file, for staff who may see the provider (every staff role)."""
+        """A condition's evidence file, for those who may read the provider's qualification file; 404 for anyone else."""
         provider = self.get_object(request, unquote(object_id))
-        if provider is None or not self.has_view_permission(request, provider):
+        if provider is None or not self.has_view_permission(request, provider) or not self.file_open(request, provider):
             raise self.not_found()
         return evidence_response(provider, check_id)
 

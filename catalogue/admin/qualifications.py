@@ -2,9 +2,10 @@
 
 The rules and the record of who did what are catalogue/services/providers.py; this module offers
 them on the provider's change page (catalogue/admin/providers.py) and shows the trail. Only
-municipal finance checks conditions and decides; every other staff role reads. Evidence files are
-downloaded through a staff-only view that checks the user may see the provider: they are never
-linked by their media URL.
+municipal finance checks conditions and decides; the county office of the provider's region reads
+(catalogue/admin/providers.py shows the inline only to them). Evidence files are downloaded through
+a staff-only view that checks the same, as attachments with the type their content shows and
+`nosniff`, so a browser never renders one as a page: they are never linked by their media URL.
 """
 
 from datetime import date
@@ -18,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import evidence_files
 from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, ServiceCategory
@@ -131,7 +133,12 @@ class QualificationCheckInline(admin.TabularInline):
 
 
 def evidence_response(provider, check_id):
-    """The evidence file of one check, as a download; 404 when there is none."""
+    """The evidence file of one check, as a download; 404 when there is none.
+
+    Always an attachment, typed by what its content is (a file stored before uploads were checked
+    by content and not matching its extension goes out as application/octet-stream), with nosniff
+    and a sandboxing CSP, so no browser runs it as a page of this site.
+    """
     check = provider.qualification_checks.filter(pk=check_id).first()
     if check is None or not check.evidence:
         raise Http404(gettext("没有找到该证明材料。"))
@@ -141,7 +148,11 @@ def evidence_response(provider, check_id):
         raise Http404(gettext("没有找到该证明材料。")) from None
     suffix = PurePosixPath(check.evidence.name).suffix
     filename = f"{provider.name}-{gettext('条件')}{check.condition}{suffix}"
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    content_type = evidence_files.content_type(check.evidence.name, handle)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 # Read-only summaries on the provider's page ------------------------------------------------------

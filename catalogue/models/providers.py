@@ -4,10 +4,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue.scopes import Scope
 from catalogue.validators import validate_credit_code
 
 
 class ProviderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The providers a staff user may open: those whose qualification file is open to them, and the
+        qualified ones as the public sees them (DOMAIN.md §5: the directory of qualified providers is public).
+
+        So department staff and the county offices of other regions never see a provider that is
+        pending, suspended, revoked or expired.
+        """
+        scope = Scope.of(user)
+        files = self.qualification_files_open_to(user)
+        if scope.role is None or scope.sees_everything:
+            return files
+        return files | self.qualified()
+
+    def qualification_files_open_to(self, user):
+        """Providers whose qualification file — the condition checks with their evidence, the status
+        trail and the history — `user` may read: those who decide on it. Municipal finance qualifies
+        every provider; the county finance office of the provider's own region knows it and vouches
+        for it. Department staff and other counties decide nothing here and see only public data."""
+        return Scope.of(user).restrict(self, region="region_id")
+
     def qualified(self, on=None):
         """Providers the public may see as eligible: qualified, and not past their date."""
         on = on or timezone.localdate()

@@ -6,6 +6,10 @@ Rule source: DOMAIN.md §5 lists the conditions a 承接主体 must meet (国办
 reference such as a registration certificate number), then qualifies the provider for some
 service categories until a date (catalogue/services/providers.py). Condition 7 (年检) applies to
 social organisations only; condition 8 (other conditions) may be 不适用 when there are none.
+
+Evidence is judged by its content, not its name (catalogue/evidence_files.py), is read only by
+those who decide (Provider.objects.qualification_files_open_to), and leaves the disk with its
+record: a replaced or deleted file is removed once the change is committed.
 """
 
 import uuid
@@ -14,15 +18,19 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue import evidence_files
+
 from .providers import Provider
 
-EVIDENCE_EXTENSIONS = ["pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx"]
+EVIDENCE_EXTENSIONS = evidence_files.EXTENSIONS  # pdf ofd jpg jpeg png doc docx xls xlsx
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -33,11 +41,18 @@ def evidence_path(check, filename):
     return f"evidence/{check.provider_id or 'new'}/{uuid.uuid4().hex}{suffix}"
 
 
+def _refused_while_received(file):
+    """An upload cut off at settings.UPLOAD_MAX_BYTES arrives empty and marked (catalogue/uploads.py)."""
+    return getattr(file, "refused", False) or getattr(getattr(file, "file", None), "refused", False)
+
+
 def validate_evidence_size(file):
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("证明材料文件不能超过%(size)s MB。") % {"size": EVIDENCE_MAX_BYTES // (1024 * 1024)}, code="too_large"
-        )
+    limit = EVIDENCE_MAX_BYTES
+    if _refused_while_received(file):
+        limit = min(limit, getattr(getattr(file, "file", file), "max_bytes", limit))
+    elif file.size <= limit:
+        return
+    raise ValidationError(_("证明材料文件不能超过%(size)s MB。") % {"size": f"{limit / 1024 / 1024:g}"}, code="too_large")
 
 
 class QualificationCheck(models.Model):
@@ -126,6 +141,13 @@ class QualificationCheck(models.Model):
         provider = self._provider_or_none()
         if self.result == self.Result.MET and not (self.evidence or self.reference.strip()):
             errors["evidence"] = _("核查结果为“符合”的，须上传证明材料或填写证明材料编号。")
+        elif self._new_evidence_is_not_what_it_says():
+            errors["evidence"] = _(
+                "“%(name)s”的内容不是 %(format)s 文件（按文件内容判断，而不是扩展名），请上传原始的 PDF、OFD、图片或 Office 文件。"
+            ) % {
+                "name": self.evidence.name,
+                "format": evidence_files.DESCRIPTIONS[evidence_files.EXPECTED[evidence_files.extension_of(self.evidence.name)]],
+            }
         if (
             self.result == self.Result.NOT_APPLICABLE
             and provider is not None
@@ -137,6 +159,27 @@ class QualificationCheck(models.Model):
             }
         if errors:
             raise ValidationError(errors)
+
+    def _new_evidence_is_not_what_it_says(self):
+        """A file uploaded now (not one stored before) whose content does not match its extension.
+
+        Files of a refused size or extension are left to the field's own validators.
+        """
+        evidence = self.evidence
+        if not evidence or getattr(evidence, "_committed", True) or _refused_while_received(evidence):
+            return False
+        if evidence_files.extension_of(evidence.name) not in evidence_files.EXPECTED or evidence.size > EVIDENCE_MAX_BYTES:
+            return False
+        return not evidence_files.matches(evidence.name, evidence.file)
+
+    def save(self, *args, **kwargs):
+        """Save, and once the transaction commits delete the file this record's new evidence replaced."""
+        replaced = ""
+        if self.pk is not None:
+            replaced = type(self).objects.filter(pk=self.pk).values_list("evidence", flat=True).first() or ""
+        super().save(*args, **kwargs)
+        if replaced and replaced != self.evidence.name:
+            _delete_on_commit(self.evidence.storage, replaced)
 
     def _provider_or_none(self):
         try:
@@ -156,6 +199,18 @@ class QualificationCheck(models.Model):
         if not self.evidence:
             return ""
         return reverse("admin:catalogue_provider_evidence", args=[self.provider_id, self.pk])
+
+
+def _delete_on_commit(storage, name):
+    """Remove a stored evidence file once the change that dropped it is committed (never if it rolls back)."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=QualificationCheck, dispatch_uid="qualification_check_evidence_file")
+def _delete_evidence_of_a_deleted_check(sender, instance, **kwargs):
+    """A deleted check (or the checks of a deleted provider) leaves no evidence file behind."""
+    if instance.evidence:
+        _delete_on_commit(instance.evidence.storage, instance.evidence.name)
 
 
 def unmet_conditions(provider):
