@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from .models import CatalogueItem
+from .translation import cached_gettext
 
 
 def _category(item):
@@ -29,7 +30,7 @@ def _budget(item):
 
 
 def _pilot(item):
-    return str(_("是")) if item.is_pilot else str(_("否"))
+    return cached_gettext("是") if item.is_pilot else cached_gettext("否")
 
 
 # (key, label, how to read the value of an item); the order is the table's.
@@ -93,12 +94,9 @@ def field_changes(old, new):
 
 
 def items_for_comparison(*editions):
-    """Both editions' items with everything the diff reads, in two queries whatever their size."""
+    """Both editions' items with everything the diff reads, in a fixed number of queries whatever their size."""
     items = (
-        CatalogueItem.objects.filter(edition__in=editions)
-        .select_related("category__parent__parent")
-        .prefetch_related("purchasing_bodies")
-        .order_by("code", "pk")
+        CatalogueItem.objects.filter(edition__in=editions).for_export().order_by("code", "pk")
     )
     by_edition = {edition.pk: [] for edition in editions}
     for item in items:

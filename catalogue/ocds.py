@@ -97,12 +97,11 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
-from catalogue.models import CatalogueItem, ProcurementMethod, PurchasingBody
+from catalogue.models import CatalogueItem, ProcurementMethod
+from catalogue.translation import cached_gettext
 
 OCID_PREFIX = "ocds-xnzfgm-"
 ORG_ID_SCHEME = "XN-USCC"
@@ -128,15 +127,8 @@ def ocid_prefix():
 
 
 def package_items(edition):
-    """The edition's public items with everything a release needs, in the official table's order (2 queries)."""
-    bodies = Prefetch("purchasing_bodies", queryset=PurchasingBody.objects.select_related("region"))
-    return (
-        CatalogueItem.objects.public()
-        .filter(edition=edition)
-        .select_related("edition__region", "category__parent__parent")
-        .prefetch_related(bodies)
-        .order_by("category__code", "code", "pk")
-    )
+    """The edition's public items with everything a release needs, in the official table's order (5 queries)."""
+    return CatalogueItem.objects.public().filter(edition=edition).for_export().order_by("category__code", "code", "pk")
 
 
 def _earlier_codes(edition):
@@ -198,10 +190,10 @@ def _classification(node):
 
 def _budget(item, edition):
     if item.budget is None:
-        return {"description": gettext("指导性目录未列明该事项的预算。")}
+        return {"description": cached_gettext("指导性目录未列明该事项的预算。")}
     source = edition.title + (f"（{edition.document_number}）" if edition.document_number else "")
     return {
-        "description": gettext("%(catalogue)s所列预算") % {"catalogue": source},
+        "description": cached_gettext("%(catalogue)s所列预算") % {"catalogue": source},
         "amount": {"amount": _amount(item.budget), "currency": CURRENCY},
     }
 
@@ -229,7 +221,7 @@ def release(item, request, earlier_codes=frozenset()):
                     "id": "catalogue-item",
                     "documentType": "procurementPlan",
                     "title": f"{item.code} {item.name}",
-                    "description": gettext("指导性目录事项的公开页面"),
+                    "description": cached_gettext("指导性目录事项的公开页面"),
                     "url": request.build_absolute_uri(item.get_absolute_url()),
                     "format": "text/html",
                     "language": LANGUAGE,
@@ -238,7 +230,7 @@ def release(item, request, earlier_codes=frozenset()):
                     "id": "catalogue",
                     "documentType": "procurementPlan",
                     "title": edition.title,
-                    "description": edition.document_number or gettext("指导性目录"),
+                    "description": edition.document_number or cached_gettext("指导性目录"),
                     "url": request.build_absolute_uri(edition.get_absolute_url()),
                     "format": "text/html",
                     "language": LANGUAGE,

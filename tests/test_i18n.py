@@ -95,7 +95,7 @@ def test_default_language_is_chinese(client, city):
     assert "承接主体名录" in nav(html)
     assert "Search items" not in html
     # The switch offers English, written in English.
-    assert 'value="en"' in html and ">English</button>" in html
+    assert 'language=en' in html and ">English</a>" in html
 
 
 def test_language_button_switches_to_english_and_back(client, city):
@@ -104,7 +104,7 @@ def test_language_button_switches_to_english_and_back(client, city):
     html = page(client.get(home))
     assert '<html lang="en">' in html
     assert "Search items" in nav(html)
-    assert ">简体中文</button>" in html  # the way back, in its own language
+    assert ">简体中文</a>" in html  # the way back, in its own language
 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": home})
     assert "检索事项" in nav(page(client.get(home)))

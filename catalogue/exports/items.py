@@ -48,6 +48,8 @@ Each object of "items" has these stable field names:
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+
+from catalogue.translation import cached_gettext
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +77,7 @@ def _bodies(item, seq):
 
 
 def _pilot(item, seq):
-    return gettext("是") if item.is_pilot else ""
+    return cached_gettext("是") if item.is_pilot else ""
 
 
 COLUMNS = (
@@ -114,8 +116,9 @@ class Row:
 
 def table_rows(items, start=1):
     """The rows of the official table, numbered from `start` (序号 continues across pages)."""
+    labels = [(column, str(column.label)) for column in COLUMNS]  # translated once, not once a cell
     return [
-        Row(seq, item, [Cell(column.key, column.label, column.value(item, seq)) for column in COLUMNS])
+        Row(seq, item, [Cell(column.key, label, column.value(item, seq)) for column, label in labels])
         for seq, item in enumerate(items, start=start)
     ]
 

@@ -7,6 +7,7 @@ items, providers and evaluations each define a tuple of them, and the page table
 import csv
 import io
 import json
+from copy import copy
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import quote
@@ -94,20 +95,25 @@ def xlsx_bytes(columns, objects, sheet_title):
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
+    # Every cell is wrapped text; the header is bold too. The style is set on one cell of each kind
+    # and copied to the rest: assigning a style object looks it up in the workbook's style tables
+    # every time, which costs more than writing the cell.
     wrap = Alignment(wrap_text=True, vertical="top")
-    bold = Font(bold=True)
+    styled = WriteOnlyCell(sheet, value="")
+    styled.alignment = wrap
+    heading = WriteOnlyCell(sheet, value="")
+    heading.alignment = wrap
+    heading.font = Font(bold=True)
 
-    def cell(value, font=None):
-        # A text cell is always text: openpyxl would store one that starts with "=" as a formula.
+    def cell(value, like=styled):
         written = WriteOnlyCell(sheet, value=value)
+        written._style = copy(like._style)
+        # A text cell is always text: openpyxl would store one that starts with "=" as a formula.
         if isinstance(value, str) and value.startswith("="):
             written.data_type = "s"
-        written.alignment = wrap
-        if font is not None:
-            written.font = font
         return written
 
-    sheet.append([cell(str(column.label), bold) for column in columns])
+    sheet.append([cell(str(column.label), heading) for column in columns])
     for seq, obj in enumerate(objects, start=1):
         sheet.append([cell(column.value(obj, seq)) for column in columns])
     buffer = io.BytesIO()

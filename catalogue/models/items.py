@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +24,18 @@ class ProcurementMethod(models.TextChoices):
     SINGLE_SOURCE = "SINGLE_SOURCE", _("单一来源")
     REQUEST_FOR_QUOTATION = "REQUEST_FOR_QUOTATION", _("询价")
     COMMISSION = "COMMISSION", _("委托/承包")
+
+
+_METHOD_LABELS = {}
+
+
+def method_label(value):
+    """The name of a 购买方式 in the active language, translated once per language and process."""
+    language = translation.get_language()
+    labels = _METHOD_LABELS.get(language)
+    if labels is None:
+        labels = _METHOD_LABELS[language] = {code: str(label) for code, label in ProcurementMethod.choices}
+    return labels.get(value, value)
 
 
 class CatalogueItemQuerySet(models.QuerySet):
@@ -50,10 +64,72 @@ class CatalogueItemQuerySet(models.QuerySet):
         return self.visible_to(user).filter(edition__status=Catalogue.Status.DRAFT)
 
     def with_table_columns(self):
-        """Everything the official table shows, in a fixed number of queries."""
+        """Everything the official table shows, in a fixed number of queries (for a page of rows)."""
         return self.select_related(
             "edition__region", "category__parent__parent"
         ).prefetch_related("purchasing_bodies")
+
+    def for_export(self):
+        """Everything the official table shows, for thousands of rows at once (exports, OCDS, comparison).
+
+        The same as with_table_columns(), but each category, edition and purchasing body is built
+        once and shared by the items that name it (SharedColumnsIterable): five queries whatever
+        the number of rows, and a fraction of the objects.
+        """
+        clone = self._chain()
+        clone._iterable_class = SharedColumnsIterable
+        return clone
+
+
+class SharedColumnsIterable(ModelIterable):
+    """Items whose category path, edition (with region) and purchasing bodies are shared instances.
+
+    select_related builds a fresh category, parent, area, edition and region for every row, and
+    prefetch_related a fresh body for every link: for a 2,000-item export that is most of its
+    time. Here the items come in one query, then the category tree, their editions and their
+    bodies in one query each, each object built once.
+    """
+
+    def __iter__(self):
+        items = list(super().__iter__())
+        if items:
+            _share_columns(items)
+        yield from items
+
+
+def _share_columns(items):
+    from .bodies import PurchasingBody
+    from .categories import ServiceCategory
+
+    categories = {category.pk: category for category in ServiceCategory.objects.all()}
+    for category in categories.values():
+        category._state.fields_cache["parent"] = categories.get(category.parent_id)
+    editions = {
+        edition.pk: edition
+        for edition in Catalogue.objects.select_related("region").filter(pk__in={item.edition_id for item in items})
+    }
+    Through = CatalogueItem.purchasing_bodies.through
+    links = {}
+    for item_id, body_id in Through.objects.filter(catalogueitem_id__in=[item.pk for item in items]).values_list(
+        "catalogueitem_id", "purchasingbody_id"
+    ):
+        links.setdefault(item_id, []).append(body_id)
+    bodies = list(
+        PurchasingBody.objects.select_related("region").filter(pk__in={pk for ids in links.values() for pk in ids})
+    )
+    rank = {body.pk: index for index, body in enumerate(bodies)}  # the model's own order, as a prefetch gives
+    by_pk = {body.pk: body for body in bodies}
+    shared_lists = {}
+    for item in items:
+        item._state.fields_cache["category"] = categories[item.category_id]
+        item._state.fields_cache["edition"] = editions[item.edition_id]
+        key = tuple(sorted(links.get(item.pk, ()), key=rank.__getitem__))
+        if key not in shared_lists:
+            queryset = PurchasingBody.objects.none()
+            queryset._result_cache = [by_pk[pk] for pk in key]
+            queryset._prefetch_done = True
+            shared_lists[key] = queryset
+        item._prefetched_objects_cache = {"purchasing_bodies": shared_lists[key]}
 
 
 class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -125,6 +201,10 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("catalogue:item", args=[self.pk])
+
+    def get_procurement_method_display(self):
+        """购买方式 in the current language; Django's own reads a lazy list of choices on every call."""
+        return method_label(self.procurement_method)
 
     def clean(self):
         errors = {}

@@ -68,7 +68,7 @@ def record_figures(edition):
 
 def official_items(edition):
     """Every item of the edition as the official table lists them, in a fixed number of queries."""
-    return list(CatalogueItem.objects.filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER))
+    return list(CatalogueItem.objects.filter(edition=edition).for_export().order_by(*TABLE_ORDER))
 
 
 def _folder(edition):

@@ -127,7 +127,8 @@ def edition_export(request, pk, fmt):
         published = serve_published_file(request, edition, fmt, names=exports.filename(edition, fmt))
         if published is not None:
             return published
-    item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
+    items = CatalogueItem.objects.public().filter(edition=edition).for_export().order_by(*TABLE_ORDER)
+    item_filter = EditionItemFilter(request.GET or None, queryset=items, edition=edition)
     items = list(item_filter.qs)
     filters = item_filter.applied_for_export()
     filtered = bool(filters)

@@ -20,7 +20,8 @@ def edition_ocds(request, pk):
     published = serve_published_file(request, edition, PublishedFile.Kind.OCDS)
     if published is not None:
         return published
-    if not edition.items.exists():
+    items = list(ocds.package_items(edition))
+    if not items:
         raise Http404  # an OCDS release package holds at least one release
-    package = ocds.release_package(edition, ocds.package_items(edition), request)
+    package = ocds.release_package(edition, items, request)
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
