@@ -10,8 +10,10 @@ hashes) has these members:
   media/…            MEDIA_ROOT: the providers' evidence files and every other upload
   publications/…     PUBLICATIONS_ROOT (when the setting exists): the files published editions were issued as
 
-The database is dumped before the files are read, so a file uploaded meanwhile may be in the
-archive without its row (harmless), but a row is never there without the file it names.
+The files are taken (as hard links, so a file replaced meanwhile keeps its content) before and again
+after the database is dumped, so every file a row of the dump names is in the archive, unless it was
+both created and deleted during the dump itself; a file deleted meanwhile may be there without its
+row (harmless).
 
 A restore checks every member against the manifest before it touches anything, then writes into an
 empty database and empty folders; a database with tables or a folder with files is refused unless
@@ -190,6 +192,30 @@ def dump_database(database, folder):
     return member
 
 
+def _snapshot_files(roots, snapshot):
+    """Hard-link (or copy) into `snapshot` every user file not there yet; a file deleted meanwhile is skipped.
+
+    Called before and after the database is dumped: a file the dump names existed then, so it was
+    there at one of the two passes unless it was both created and deleted while the database was
+    being dumped. A file deleted after the first pass stays in the snapshot (a harmless extra).
+    """
+    for folder, root in roots.items():
+        for path in _files_under(root):
+            target = snapshot.joinpath(folder, path.relative_to(root))
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                try:
+                    os.link(path, target)
+                except OSError as exc:
+                    if isinstance(exc, FileNotFoundError):
+                        raise
+                    shutil.copy2(path, target)  # another disk, or links not allowed
+            except FileNotFoundError:
+                continue
+
+
 def create_backup(output_dir, *, alias="default", now=None):
     """Write one archive of the database `alias` and the user files into output_dir; return its path."""
     database = Database.of_alias(alias)
@@ -199,12 +225,16 @@ def create_backup(output_dir, *, alias="default", now=None):
     name = f"{ARCHIVE_PREFIX}{timezone.localtime(now):%Y%m%d-%H%M%S}.tar.gz"
     final = output_dir / name
     partial = output_dir / f".{name}.partial"
-    with tempfile.TemporaryDirectory(prefix="backup-") as scratch:
+    # In the backup folder, so the files' snapshot is hard links on the same disk rather than copies.
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=output_dir) as scratch:
+        snapshot = Path(scratch) / "files"
+        roots = file_roots()
+        _snapshot_files(roots, snapshot)
         database_member = dump_database(database, scratch)
+        _snapshot_files(roots, snapshot)
         sources = {database_member: Path(scratch) / database_member}
-        for folder, root in file_roots().items():
-            for path in _files_under(root):
-                sources[str(PurePosixPath(folder, *path.relative_to(root).parts))] = path
+        for path in _files_under(snapshot):
+            sources[str(PurePosixPath(*path.relative_to(snapshot).parts))] = path
         members = {member: {"sha256": _sha256(path), "size": path.stat().st_size} for member, path in sources.items()}
         manifest = {
             "format": FORMAT,

@@ -149,6 +149,25 @@ def test_a_backup_restores_into_a_fresh_postgresql_database_byte_for_byte(kept_d
     assert_same_everywhere(postgres_tables(connection.settings_dict["NAME"]), postgres_tables(name), tmp_path, kept_data)
 
 
+def test_an_evidence_file_replaced_while_the_database_is_dumped_is_still_in_the_archive(
+    kept_data, tmp_path, restore_url, monkeypatch, settings
+):
+    """The dump names the old file; a clerk replacing the evidence meanwhile removes it from the disk."""
+    from catalogue import backups
+
+    real_dump = backups.dump_database
+
+    def dump_then_replace(database, folder):
+        member = real_dump(database, folder)
+        (Path(settings.MEDIA_ROOT) / kept_data["evidence"]).unlink()
+        return member
+
+    monkeypatch.setattr(backups, "dump_database", dump_then_replace)
+    archive = back_up(tmp_path)
+    restore(archive, restore_url, tmp_path)
+    assert (tmp_path / "restored-media" / kept_data["evidence"]).read_bytes() == EVIDENCE
+
+
 # Refusals -----------------------------------------------------------------------------------------------------
 
 
