@@ -315,7 +315,9 @@ def test_a_workbook_written_like_excel_with_shared_strings_reads_as_openpyxl_rea
 
 # Random and damaged files --------------------------------------------------------------------------------------
 
-FUZZ = hypothesis_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = hypothesis_settings(
+    max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # no example database written into the working tree
 
 
 def answers_in_chinese_or_reads(data, name):

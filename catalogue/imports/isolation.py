@@ -5,7 +5,8 @@ of shared strings, a 185 KB one a row of millions of cells. So the web worker ne
 It hands the file's path to catalogue/imports/extract.py, run as a separate Python process
 (`python -I -B`: no environment, no project on the path, nothing written), which first caps its
 own address space (settings.IMPORT_PARSE_MEMORY_MB) and CPU time (settings.IMPORT_PARSE_SECONDS),
-and is killed if it has not answered within that many seconds of wall-clock time. It answers in
+and is killed if it has not answered within twice that many seconds of wall-clock time (room for a
+busy machine, still well inside gunicorn's timeout). It answers in
 JSON (never pickle: a parser subverted by a file must not be able to run code in the worker),
 with plain rows or the code of the limit the file broke; catalogue/imports/reading.py turns that
 into the clerk's message. The child gets no secrets: its environment is a handful of variables.
@@ -32,6 +33,7 @@ def memory_mb():
 
 
 def seconds():
+    """CPU seconds the child may use; it is killed after twice as many seconds of wall-clock time."""
     return getattr(settings, "IMPORT_PARSE_SECONDS", DEFAULT_SECONDS)
 
 
@@ -65,12 +67,12 @@ def extract(upload, file_format, **limits):
                 [sys.executable, "-I", "-B", str(CHILD), json.dumps(job)],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
-                timeout=seconds(),
+                timeout=2 * seconds(),
                 env=environment,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return {"refused": "timeout", "params": {"seconds": seconds()}}
+            return {"refused": "timeout", "params": {"seconds": 2 * seconds()}}
     try:
         answer = json.loads(done.stdout) if done.returncode == 0 else None
     except ValueError:

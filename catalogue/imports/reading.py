@@ -219,7 +219,7 @@ def _problem(code, params):
         "csv_record": lambda: _("CSV 文件第%(row)s行超过 %(max)s")
         % {"row": params.get("row", ""), "max": _megabytes(most)},
         "memory": lambda: _("读取时超出了内存上限（%(max)s MB）") % {"max": isolation.memory_mb()},
-        "timeout": lambda: _("读取超过了 %(seconds)s 秒") % {"seconds": params.get("seconds", isolation.seconds())},
+        "timeout": lambda: _("读取超过了 %(seconds)s 秒") % {"seconds": params.get("seconds", "")},
         "killed": lambda: _("读取时超出了内存（%(memory)s MB）或时间（%(seconds)s 秒）上限")
         % {"memory": params.get("memory_mb", ""), "seconds": params.get("seconds", "")},
     }

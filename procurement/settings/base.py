@@ -244,8 +244,8 @@ PUBLIC_URL = os.environ.get(
 # before they are read whole.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
-# An import is parsed in a child process with this much memory and CPU time (and as many seconds
-# of wall-clock time) at most (catalogue/imports/isolation.py).
+# An import is parsed in a child process with this much memory and CPU time (and twice as many
+# seconds of wall-clock time) at most (catalogue/imports/isolation.py).
 IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "256"))
 IMPORT_PARSE_SECONDS = int(os.environ.get("IMPORT_PARSE_SECONDS", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
