@@ -557,7 +557,7 @@ MAX_QUERIES = {
     "item": 4 + 1,  # + its published evaluation results (issue 5)
     "providers": 5 + 1,
     "providers_filtered": 7 + 1,
-    "provider": 6 + 1,  # + its published evaluation results and its qualification trail (issue 5)
+    "provider": 6 + 1 + 1,  # + its results and trail (issue 5), + the ids of the categories under its own
 }
 
 

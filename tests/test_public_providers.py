@@ -343,7 +343,7 @@ def busy(sunshine):
 QUERIES = {
     "directory": 5 + 1,  # the filter's selects (categories, regions), the count, the page's providers with their newest
     "directory_filtered": 7 + 1,  # published grade (a subquery), their categories; + the chosen category and region
-    "provider": 6 + 1,  # provider, its categories, the items count and list, its published results, its trail
+    "provider": 6 + 1 + 1,  # the ids of its categories and those under them, then the provider, its categories, the items count and list, its published results, its trail
     "export_csv": 2 + 1,  # the providers with their newest grade, their categories
     "export_xlsx": 2 + 1,
     "export_json": 2 + 1,

@@ -12,6 +12,11 @@ class ServiceCategoryQuerySet(models.QuerySet):
     def leaves(self):
         return self.filter(children__isnull=True)
 
+    def and_below(self, categories):
+        """The given categories and every category under them (the tree has three levels)."""
+        ids = [getattr(category, "pk", category) for category in categories]
+        return self.filter(models.Q(pk__in=ids) | models.Q(parent__in=ids) | models.Q(parent__parent__in=ids))
+
 
 class ServiceCategory(models.Model):
     """A node of the three-level tree 一级 area → 二级 field → 三级 item type.

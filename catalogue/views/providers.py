@@ -7,7 +7,7 @@ qualification's state and dates and the provider's PUBLISHED evaluation results 
 condition checks and their evidence (QualificationCheck) are for staff and never shown here.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -74,14 +74,11 @@ def provider_detail(request, pk):
         Provider.objects.qualified().select_related("region").prefetch_related(_categories_with_path()), pk=pk
     )
     category_ids = [category.pk for category in provider.categories.all()]
-    below = (
-        Q(category__in=category_ids)
-        | Q(category__parent__in=category_ids)
-        | Q(category__parent__parent__in=category_ids)
-    )
+    # The ids themselves, not a join on the tree: the items' category index then finds them directly.
+    below = list(ServiceCategory.objects.and_below(category_ids).values_list("pk", flat=True)) if category_ids else []
     items = (
         CatalogueItem.objects.current()
-        .filter(below)
+        .filter(category__in=below)
         .select_related("edition__region", "category__parent__parent")
         .order_by("edition__region__order", "-edition__year", "category__code", "code")
     )
