@@ -48,6 +48,9 @@ Each object of "items" has these stable field names:
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalogue.translation import cached_gettext
 from django.utils.translation import gettext
@@ -112,6 +115,22 @@ class Row:
     @property
     def area(self):
         return self.item.category_path[0]
+
+    @property
+    def cells_html(self):
+        """The row's <td> cells, each labelled for the phone layout; the name links to the item's page.
+
+        Written here rather than by a template loop: a page of 100 rows has 1,200 cells, and the
+        template engine's cost per cell was most of the time of an uncached edition page.
+        """
+        parts = []
+        for cell in self.cells:
+            if cell.key == "name":
+                inner = format_html('<a href="{}">{}</a>', self.item.get_absolute_url(), cell.value)
+            else:
+                inner = linebreaksbr(cell.value, autoescape=True)
+            parts.append(format_html('<td class="col-{}" data-label="{}">{}</td>', cell.key, cell.label, inner))
+        return mark_safe("".join(parts))
 
 
 def table_rows(items, start=1):
