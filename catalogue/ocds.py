@@ -63,6 +63,24 @@ Release (one per CatalogueItem)
 Not mapped (no OCDS planning field fits; they stay in the site's own JSON export): 试点,
 绩效评价标准, 备注. An item dropped by a later revision gets no withdrawal release.
 
+Removals
+========
+
+OCDS merges releases by ocid and keeps whatever a later release leaves out. So a release of a later
+revision sends, as null, each value the item's release in the earlier revision had and this one
+lacks (with_removals): a dropped budget is {"amount": null, "currency": null} (the schema does not
+let the Value object itself be null), a purchasing body that no longer buys the service is its party
+id with every other field null, a buyer that is gone keeps its id (which may not be null) with its
+name null. A reader who merges every revision's releases then holds the revision in force
+(tests/test_ocds_merge.py merges them with ocdsmerge).
+
+Record package
+==============
+
+`/editions/<pk>/ocds-records.json`: for each item of the edition, every release of its ocid up to this
+revision and the compiled release (ocdsmerge, with the vendored schema's merge rules), as
+`ocdskit compile` would make from the revisions' release packages.
+
 Methods (OCDS closed method codelist: open / selective / limited / direct)
 =======================================================================
 
@@ -93,14 +111,17 @@ Identifiers we had to choose (placeholders to replace when registered)
   A0102, DOMAIN.md §3); a local scheme, same "X" convention.
 """
 
+import copy
 import datetime
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from catalogue.models import CatalogueItem, ProcurementMethod
+from catalogue.models import Catalogue, CatalogueItem, ProcurementMethod
 from catalogue.translation import cached_gettext
 
 OCID_PREFIX = "ocds-xnzfgm-"
@@ -131,13 +152,27 @@ def package_items(edition):
     return CatalogueItem.objects.public().filter(edition=edition).for_export().order_by("category__code", "code", "pk")
 
 
-def _earlier_codes(edition):
-    """Item codes already listed by an earlier public revision of the same region and year (1 query)."""
-    return set(
-        CatalogueItem.objects.public()
-        .filter(edition__region=edition.region_id, edition__year=edition.year, edition__revision__lt=edition.revision)
-        .values_list("code", flat=True)
+def _revisions_before(edition):
+    """The public revisions of the same region and year before this one, oldest first."""
+    return list(
+        Catalogue.objects.public()
+        .filter(region=edition.region_id, year=edition.year, revision__lt=edition.revision)
+        .order_by("revision")
     )
+
+
+def _earlier_releases(edition, request):
+    """{ocid: the release an earlier public revision of the same region and year last published for it}.
+
+    What a reader who merged the earlier releases holds for an ocid is that last release (earlier
+    ones were overridden, and every release nulls what it drops): the base to compare a new one
+    with. Five queries whatever the number of items.
+    """
+    earlier = _revisions_before(edition) if edition.revision > 1 else []
+    if not earlier:
+        return {}
+    items = CatalogueItem.objects.filter(edition__in=earlier).for_export().order_by("edition__revision", "code", "pk")
+    return {ocid(item): release(item, request) for item in items}
 
 
 def _safe(text):
@@ -198,8 +233,13 @@ def _budget(item, edition):
     }
 
 
-def release(item, request, earlier_codes=frozenset()):
-    """One planning release for one catalogue item (the mapping table in this module's docstring)."""
+def release(item, request, before=None):
+    """One planning release for one catalogue item (the mapping table in this module's docstring).
+
+    `before` is what a reader's merged record held for the ocid until now (the earlier revision's
+    release), or None for a first release: each value it has and this item lacks is sent as null,
+    since OCDS merging keeps whatever a later release leaves out.
+    """
     edition = item.edition
     parties = [party(body) for body in item.purchasing_bodies.all()]
     leaf = item.category
@@ -208,7 +248,7 @@ def release(item, request, earlier_codes=frozenset()):
         "ocid": ocid(item),
         "id": _safe(f"{_region_key(edition.region)}-{edition.year}-r{edition.revision}-{item.code}"),
         "date": _datetime(edition.published_on, edition.updated_at),
-        "tag": ["planningUpdate" if item.code in earlier_codes else "planning"],
+        "tag": ["planningUpdate" if before is not None else "planning"],
         "initiationType": "tender",
         "language": LANGUAGE,
         "parties": parties,
@@ -256,20 +296,169 @@ def release(item, request, earlier_codes=frozenset()):
             ],
         },
     }
+    if before is not None:
+        with_removals(data, before)
+    return data
+
+
+# Arrays OCDS merges whole (release-schema.json's wholeListMerge), and the release fields it never merges.
+WHOLE_LIST_MERGE = {"additionalClassifications", "additionalIdentifiers"}
+OMITTED_WHEN_MERGED = {"id", "date", "tag"}
+SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
+_SCHEMA = None
+
+
+def _release_schema():
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = json.loads((SCHEMA_DIR / "release-schema.json").read_text(encoding="utf-8"))
+    return _SCHEMA
+
+
+def _field(schema, key):
+    """The schema of `key` under `schema`, its $ref followed (definitions only, as the release schema has)."""
+    field = schema.get("properties", {}).get(key, {}) if schema else {}
+    while "$ref" in field:
+        field = _release_schema()["definitions"][field["$ref"].rsplit("/", 1)[-1]]
+    return field
+
+
+def _nullable(field):
+    kind = field.get("type")
+    return kind is None or kind == "null" or (isinstance(kind, list) and "null" in kind)
+
+
+def _emptied(old, schema):
+    """An object sent to remove `old`: every field null where the schema allows it, objects emptied in
+    turn, and what may not be null (an id) kept, so the object still names what it removes."""
+    emptied = {}
+    for key, value in old.items():
+        field = _field(schema, key)
+        if _nullable(field):
+            emptied[key] = None
+        elif isinstance(value, dict):
+            emptied[key] = _emptied(value, field)
+        else:
+            emptied[key] = value
+    return emptied
+
+
+def _identified(values):
+    return bool(values) and all(isinstance(value, dict) and "id" in value for value in values)
+
+
+def with_removals(now, before, schema=None):
+    """Send as null in `now` each value that `before` holds and `now` lacks (in place; returns `now`).
+
+    OCDS merges releases by ocid and keeps what a later release leaves out, so a removal must be
+    said. The release schema decides how: a field that may be null is sent as null; an object that
+    may not (a budget's amount, the buyer) is sent with its own fields null; arrays of objects with
+    ids are merged by id, so an object `before` lists and `now` does not is sent as its id with the
+    rest null; other arrays are replaced whole by a later release and need nothing.
+    """
+    top = schema is None
+    schema = schema or _release_schema()
+    for key, old in before.items():
+        if old is None or (top and key in OMITTED_WHEN_MERGED):
+            continue
+        field = _field(schema, key)
+        new = now.get(key)
+        if new is None:
+            if _nullable(field):
+                now[key] = None
+            elif isinstance(old, dict):
+                now[key] = _emptied(old, field)
+        elif isinstance(old, dict) and isinstance(new, dict):
+            with_removals(new, old, field)
+        elif key not in WHOLE_LIST_MERGE and isinstance(new, list) and _identified(old) and (not new or _identified(new)):
+            item_schema = field.get("items", {})
+            while "$ref" in item_schema:
+                item_schema = _release_schema()["definitions"][item_schema["$ref"].rsplit("/", 1)[-1]]
+            current = {value["id"]: value for value in new}
+            for value in old:
+                if value["id"] in current:
+                    with_removals(current[value["id"]], value, item_schema)
+                else:
+                    new.append(_emptied(value, item_schema))
+    return now
+
+
+def without_nulls(data):
+    """A release as a reader's merged record shows it: nulls (removals), and objects they emptied, dropped."""
+    if isinstance(data, dict):
+        kept = {key: without_nulls(value) for key, value in data.items() if value is not None}
+        return {key: value for key, value in kept.items() if value != {}}
+    if isinstance(data, list):
+        return [without_nulls(value) for value in data]
     return data
 
 
 def release_package(edition, items, request):
     """The release package of a public edition: one planning release per item (items from package_items())."""
     with translation.override(settings.LANGUAGE_CODE):  # the data is Chinese whatever the visitor reads
-        earlier = _earlier_codes(edition) if edition.revision > 1 else set()
+        earlier = _earlier_releases(edition, request)
         published = _datetime(edition.published_on, edition.updated_at)
         package = {
             "uri": request.build_absolute_uri(reverse("catalogue:edition_ocds", args=[edition.pk])),
             "version": OCDS_VERSION,
             "publishedDate": published,
             "publisher": {"name": PUBLISHER_NAME, "uri": request.build_absolute_uri(reverse("catalogue:home"))},
-            "releases": [release(item, request, earlier) for item in items],
+            "releases": [release(item, request, earlier.get(ocid(item))) for item in items],
+        }
+        license_url = getattr(settings, "OCDS_LICENSE", "")
+        if license_url:
+            package["license"] = license_url
+        return package
+
+
+def _merger():
+    """ocdsmerge's reference merge, with the rules of the vendored release schema (read once a process)."""
+    global _MERGER
+    if _MERGER is None:
+        import ocdsmerge
+
+        _MERGER = ocdsmerge.Merger(schema=copy.deepcopy(_release_schema()))
+    return _MERGER
+
+
+_MERGER = None
+
+
+def record_package(edition, request):
+    """The edition's record package: for each of its items, every release of its ocid up to this revision and
+    the compiled release a reader gets by merging them (what `ocdskit compile` makes of the release packages).
+
+    Each revision's releases are built as its release package has them, so the compiled release is what
+    a reader who merged the published packages holds; it equals the item as this revision lists it.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        revisions = _revisions_before(edition) + [edition]
+        items = (
+            CatalogueItem.objects.filter(edition__in=revisions)
+            .for_export()
+            .order_by("edition__revision", "category__code", "code", "pk")
+        )
+        history, last, current = {}, {}, []
+        for item in items:
+            key = ocid(item)
+            data = release(item, request, last.get(key))
+            last[key] = without_nulls(data)
+            history.setdefault(key, []).append(data)
+            if item.edition_id == edition.pk:
+                current.append(key)
+        merger = _merger()
+        package = {
+            "uri": request.build_absolute_uri(reverse("catalogue:edition_ocds_records", args=[edition.pk])),
+            "version": OCDS_VERSION,
+            "publishedDate": _datetime(edition.published_on, edition.updated_at),
+            "publisher": {"name": PUBLISHER_NAME, "uri": request.build_absolute_uri(reverse("catalogue:home"))},
+            "packages": [
+                request.build_absolute_uri(reverse("catalogue:edition_ocds", args=[revision.pk])) for revision in revisions
+            ],
+            "records": [
+                {"ocid": key, "releases": history[key], "compiledRelease": merger.create_compiled_release(history[key])}
+                for key in current
+            ],
         }
         license_url = getattr(settings, "OCDS_LICENSE", "")
         if license_url:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("editions/<int:pk>/export.<str:fmt>", editions.edition_export, name="edition_export"),
     path("editions/<int:pk>/compare/", compare.compare, name="compare"),
     path("editions/<int:pk>/ocds.json", opendata.edition_ocds, name="edition_ocds"),
+    path("editions/<int:pk>/ocds-records.json", opendata.edition_ocds_records, name="edition_ocds_records"),
     path("items/<int:pk>/", editions.item_detail, name="item"),
     path("search/", search.search, name="search"),
     path("providers/", providers.provider_list, name="providers"),

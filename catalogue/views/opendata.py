@@ -1,4 +1,4 @@
-"""Open data: a public edition as an OCDS release package (the mapping is catalogue/ocds.py)."""
+"""Open data: a public edition as an OCDS release package and record package (the mapping is catalogue/ocds.py)."""
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -24,4 +24,14 @@ def edition_ocds(request, pk):
     if not items:
         raise Http404  # an OCDS release package holds at least one release
     package = ocds.release_package(edition, items, request)
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@public_page
+def edition_ocds_records(request, pk):
+    """/editions/<pk>/ocds-records.json: the edition's OCDS record package (catalogue.ocds.record_package)."""
+    edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
+    package = ocds.record_package(edition, request)
+    if not package["records"]:
+        raise Http404  # a record package holds at least one record
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
