@@ -413,7 +413,8 @@ def test_bulk_delete_and_export_act_on_rows_within_the_scope(client, world):
         {"action": "export_selected_xlsx", "_selected_action": [mine.pk, theirs.pk]},
     )
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
-    names = [row[5].value for row in sheet.iter_rows(min_row=2)]
+    header = [cell.value for cell in sheet[1]]
+    names = [row[header.index("事项名称")].value for row in sheet.iter_rows(min_row=2)]
     assert names == [mine.name]
     response = client.post(
         admin_url(CatalogueItem, "changelist"),
@@ -456,7 +457,7 @@ def test_export_writes_the_official_columns_as_inert_text(client, world):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header, row = [c.value for c in sheet[1]], [c for c in sheet[2]]
-    assert header[:4] == ["所属目录", "编码", "一级", "二级"] and header[-1] == "预算（元）"
+    assert header[:4] == ["序号", "所属目录", "编码", "一级"] and header[-2:] == ["预算（元）", "绩效评价标准"]
     assert row[header.index("购买主体")].value == "咸安区民政局"
     notes = row[header.index("备注")]
     assert notes.data_type == "s" and notes.value.startswith("'=HYPERLINK")

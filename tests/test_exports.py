@@ -17,6 +17,7 @@ from tests import factories
 from tests.public_builders import bulk_items, page_codes, page_seqs
 
 OFFICIAL_COLUMNS = ["序号", "编码", "一级", "二级", "三级", "事项名称", "服务内容", "购买主体", "承接主体要求", "购买方式", "试点", "备注"]
+EXPORT_COLUMNS = OFFICIAL_COLUMNS + ["预算（元）", "绩效评价标准"]
 JSON_ITEM_FIELDS = {
     "seq", "code", "area", "field", "type", "name", "content", "purchasing_bodies", "provider_requirements",
     "procurement_method", "procurement_method_label", "performance_standard", "budget", "is_pilot", "notes", "url",
@@ -86,14 +87,15 @@ def test_csv_starts_with_a_bom_and_has_the_official_header(client, city):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.getvalue().startswith(b"\xef\xbb\xbf")
     rows = csv_rows(response)
-    assert rows[0] == OFFICIAL_COLUMNS
+    assert rows[0] == EXPORT_COLUMNS
     assert rows[1:] == [
         ["1", "B0201-01", "就业", "职业培训", "政府组织的就业培训和创业培训", "政府组织的就业培训和创业培训", "职业技能培训。",
-         "市人社局", "", "公开招标", "", ""],
+         "市人社局", "", "公开招标", "", "", "", ""],
         ["2", "C0201-01", "社会保障", "养老服务", "社区居家养老服务", "社区居家养老服务",
-         "为居家老年人提供生活照料、助餐助浴、精神慰藉等上门服务。", "市人社局、市民政局", "", "公开招标", "是", "先行试点"],
+         "为居家老年人提供生活照料、助餐助浴、精神慰藉等上门服务。", "市人社局、市民政局", "", "公开招标", "是", "先行试点",
+         "120000.00", "服务对象满意度不低于90%。"],
         ["3", "C0202-01", "社会保障", "养老服务", "农村特困供养机构托管", "农村特困供养机构托管",
-         "为居家老年人提供生活照料、助餐助浴、精神慰藉等上门服务。", "市民政局", "", "竞争性磋商", "", ""],
+         "为居家老年人提供生活照料、助餐助浴、精神慰藉等上门服务。", "市民政局", "", "竞争性磋商", "", "", "", ""],
     ]
 
 
@@ -111,15 +113,48 @@ def test_xlsx_has_one_sheet_a_bold_frozen_header_widths_and_wrapped_text(client,
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = xlsx_sheet(response)
     assert sheet.title == "咸宁市2016"
-    assert [cell.value for cell in sheet[1]] == OFFICIAL_COLUMNS
-    assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
+    assert [cell.value for cell in sheet[4]] == EXPORT_COLUMNS
+    assert all(cell.font.bold for cell in sheet[4])
+    assert sheet.freeze_panes == "A5"
+    assert sheet.print_title_rows == "$4:$4"  # the header again on every printed page
     assert sheet.column_dimensions["A"].width == 6
     assert sheet.column_dimensions["G"].width == 44
-    assert sheet.max_row == 4
-    assert [sheet.cell(row=row, column=2).value for row in range(2, 5)] == ["B0201-01", "C0201-01", "C0202-01"]
-    assert sheet["G3"].alignment.wrap_text
-    assert sheet["H3"].value == "市人社局、市民政局"
+    assert sheet.max_row == 7
+    assert [sheet.cell(row=row, column=2).value for row in range(5, 8)] == ["B0201-01", "C0201-01", "C0202-01"]
+    assert sheet["G6"].alignment.wrap_text
+    assert sheet["H6"].value == "市人社局、市民政局"
+    assert sheet["M6"].value == 120000 and sheet["N6"].value == "服务对象满意度不低于90%。"
+
+
+def test_xlsx_opens_with_the_editions_title_document_number_and_date_as_an_official_copy(client, city):
+    sheet = xlsx_sheet(client.get(export_url(city, "xlsx")))
+    assert sheet["A1"].value == "咸宁市2016年政府向社会力量购买服务指导性目录"
+    assert sheet["A1"].font.bold and sheet["A1"].font.size == 14
+    assert sheet["A2"].value == "文号：咸财综发〔2016〕12号　发布日期：2016-04-08"
+    assert sheet["A3"].value is None
+    filtered = xlsx_sheet(client.get(export_url(city, "xlsx", "?pilot=on")))
+    assert filtered["A3"].value == "本表为按条件筛选的部分事项，不是目录全文。"
+    assert [cell.value for cell in filtered[5]] == EXPORT_COLUMNS
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_every_export_carries_the_budget_and_the_performance_standard(client, city, fmt):
+    """Issue 12 (2): the public export lacked 预算 and 绩效评价标准, so items imported from it lost them."""
+    response = client.get(export_url(city, fmt))
+    if fmt == "csv":
+        rows = [dict(zip(csv_rows(response)[0], row)) for row in csv_rows(response)[1:]]
+    elif fmt == "xlsx":
+        values = list(xlsx_sheet(response).iter_rows(min_row=4, values_only=True))
+        rows = [dict(zip(values[0], row)) for row in values[1:]]
+    else:
+        rows = [
+            {"编码": item["code"], "预算（元）": item["budget"], "绩效评价标准": item["performance_standard"]}
+            for item in json_payload(response)["items"]
+        ]
+    pilot = next(row for row in rows if row["编码"] == "C0201-01")
+    assert Decimal(str(pilot["预算（元）"])) == Decimal("120000.00")
+    assert pilot["绩效评价标准"] == "服务对象满意度不低于90%。"
+    assert str(pilot["预算（元）"]).replace(".", "").isdigit()  # a plain number for machines: no 120,000.00
 
 
 def test_json_has_the_documented_fields(client, city, bodies):
@@ -183,7 +218,8 @@ def test_filtered_export_holds_exactly_the_rows_of_the_page(client, big, bodies,
     assert seqs == list(range(1, len(page_rows) + 1))
     csv_codes = [row[1] for row in csv_rows(client.get(export_url(big, "csv", query)))[1:]]
     sheet = xlsx_sheet(client.get(export_url(big, "xlsx", query)))
-    xlsx_codes = [sheet.cell(row=row, column=2).value for row in range(2, sheet.max_row + 1)]
+    header_row = next(row for row in range(1, 10) if sheet.cell(row=row, column=1).value == "序号")
+    xlsx_codes = [sheet.cell(row=row, column=2).value for row in range(header_row + 1, sheet.max_row + 1)]
     payload = json_payload(client.get(export_url(big, "json", query)))
     json_codes = [item["code"] for item in payload["items"]]
     assert csv_codes == xlsx_codes == json_codes == page_rows
@@ -207,8 +243,8 @@ def test_spreadsheet_formulas_in_item_text_stay_text(client):
     assert rows[1][11] == "'=HYPERLINK(\"http://example.com\",\"点击\")"
     assert rows[1][6] == "'+1 服务"
     sheet = xlsx_sheet(client.get(export_url(edition, "xlsx")))
-    assert sheet["L2"].data_type == "s"
-    assert sheet["L2"].value == '=HYPERLINK("http://example.com","点击")'
+    assert sheet["L5"].data_type == "s"
+    assert sheet["L5"].value == '=HYPERLINK("http://example.com","点击")'
 
 
 # The public version, the edition, its published file (none here: the builder bypassed publishing),

@@ -1,11 +1,12 @@
 import copy
+import itertools
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.exports import COLUMNS
+from catalogue.exports import EXPORT_COLUMNS
 from catalogue.models import Catalogue, CatalogueItem, PurchasingBody, ServiceCategory
 from catalogue.scopes import Scope
 
@@ -244,11 +245,17 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
         return obj.get_absolute_url() if obj.edition.is_public else None
 
     def get_export_columns(self, request):
-        """The official table's columns (catalogue/exports.py), then the edition and the budget."""
-        columns = [(column.label, lambda item, column=column: column.value(item, "")) for column in COLUMNS[1:]]
-        columns.insert(0, (_("所属目录"), lambda item: f"{item.edition.region.name} {item.edition.label}"))
-        columns.append((_("预算（元）"), lambda item: item.budget))
-        return columns
+        """序号, the edition, then every other column of the public export (catalogue/exports.py: the official table,
+        预算（元） and 绩效评价标准), so a selection exported here imports back with nothing lost.
+
+        The workbook asks each getter once a row, in row order, so 序号 counts the rows."""
+        rows = itertools.count(1)
+        seq, *others = EXPORT_COLUMNS
+        return [
+            (seq.label, lambda item: next(rows)),
+            (_("所属目录"), lambda item: f"{item.edition.region.name} {item.edition.label}"),
+            *((column.label, lambda item, column=column: column.value(item, "")) for column in others),
+        ]
 
     def get_export_queryset(self, request, queryset):
         return queryset.with_table_columns()

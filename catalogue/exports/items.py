@@ -7,7 +7,15 @@ the last two are documented in write_providers() and write_evaluations() below.
 
 `COLUMNS` is DOMAIN.md §8's table in its official order:
 序号 · 编码 · 一级 · 二级 · 三级 · 事项名称 · 服务内容 · 购买主体 · 承接主体要求 · 购买方式 · 试点 · 备注.
-The edition page, the CSV and the XLSX all read it, so the three never disagree.
+The edition page shows it. `EXPORT_COLUMNS` is that table followed by 预算（元） and 绩效评价标准:
+every file a clerk may download and import again (the CSV, the XLSX, the admin's 导出所选, the
+search results) carries it, so an item read back from a file loses nothing (the import reads the
+same headers, catalogue/imports/reading.py). Budgets are plain numbers there (120000.00), never
+grouped: the files are read by machines; pages show 120,000.00.
+
+The XLSX of an edition opens with a title block (its title, 文号 and date, and whether the table
+is a filtered part of it) above the header row, as an official copy; the import finds the header
+below it.
 
 The JSON export is an object:
 
@@ -61,6 +69,7 @@ from .writers import (
     Column,
     _attachment,
     _safe_sheet_title,
+    csv_bytes,
     csv_response,
     json_response,
     xlsx_bytes,
@@ -96,6 +105,11 @@ COLUMNS = (
     Column("procurement_method", _("购买方式"), 12, lambda item, seq: item.get_procurement_method_display()),
     Column("is_pilot", _("试点"), 6, _pilot),
     Column("notes", _("备注"), 20, lambda item, seq: item.notes),
+)
+
+EXPORT_COLUMNS = COLUMNS + (
+    Column("budget", _("预算（元）"), 14, lambda item, seq: item.budget),
+    Column("performance_standard", _("绩效评价标准"), 32, lambda item, seq: item.performance_standard),
 )
 
 
@@ -169,22 +183,41 @@ def filename(edition, fmt, filtered=False):
     return ascii_name, f"{chinese}{suffix}.{fmt}"
 
 
+def edition_csv_bytes(items):
+    return csv_bytes(EXPORT_COLUMNS, items)
+
+
 def write_csv(edition, items, filtered=False):
-    """The official table: header row, official column order."""
-    return csv_response(COLUMNS, items, filename(edition, "csv", filtered))
+    """The official table and the two extra columns: header row, official column order."""
+    return csv_response(EXPORT_COLUMNS, items, filename(edition, "csv", filtered))
 
 
 def _sheet_title(edition):
     return _safe_sheet_title(f"{edition.region.name}{edition.year}", "catalogue")
 
 
-def edition_xlsx_bytes(edition, items):
-    return xlsx_bytes(COLUMNS, items, _sheet_title(edition))
+def title_block(edition, filtered=False):
+    """The lines above the XLSX's header: the edition's title, its 文号 and date, and what the table holds.
+
+    Not its status: the file written at publication is the record of what was published, and stays
+    byte for byte the same when a later revision supersedes the edition.
+    """
+    facts = [gettext("文号：%(number)s") % {"number": edition.document_number or "—"}]
+    if edition.published_on:
+        facts.append(gettext("发布日期：%(date)s") % {"date": edition.published_on.isoformat()})
+    lines = [edition.title, "　".join(facts)]
+    if filtered:
+        lines.append(gettext("本表为按条件筛选的部分事项，不是目录全文。"))
+    return lines
+
+
+def edition_xlsx_bytes(edition, items, filtered=False):
+    return xlsx_bytes(EXPORT_COLUMNS, items, _sheet_title(edition), title_lines=title_block(edition, filtered))
 
 
 def write_xlsx(edition, items, filtered=False):
-    """The official table in one sheet, official column order."""
-    response = HttpResponse(edition_xlsx_bytes(edition, items), content_type=XLSX_CONTENT_TYPE)
+    """The official table and the two extra columns in one sheet, under the edition's title block."""
+    response = HttpResponse(edition_xlsx_bytes(edition, items, filtered), content_type=XLSX_CONTENT_TYPE)
     return _attachment(response, filename(edition, "xlsx", filtered))
 
 

@@ -79,8 +79,11 @@ def _safe_sheet_title(title, fallback):
     return title[:31] or fallback
 
 
-def xlsx_bytes(columns, objects, sheet_title):
+def xlsx_bytes(columns, objects, sheet_title, title_lines=()):
     """One sheet: bold frozen header row, set column widths, wrapped text.
+
+    `title_lines`, when given, stand above the header (the first in a larger bold font), then a
+    blank row: an edition's title, 文号 and date. The header row is repeated on every printed page.
 
     Written in openpyxl's write-only mode: rows go straight to the file instead of into a tree of
     cell objects, which is several times faster and holds one row in memory at a time.
@@ -94,7 +97,9 @@ def xlsx_bytes(columns, objects, sheet_title):
     sheet = workbook.create_sheet(sheet_title)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
+    header_row = len(title_lines) + 2 if title_lines else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     # Every cell is wrapped text; the header is bold too. The style is set on one cell of each kind
     # and copied to the rest: assigning a style object looks it up in the workbook's style tables
     # every time, which costs more than writing the cell.
@@ -113,6 +118,14 @@ def xlsx_bytes(columns, objects, sheet_title):
             written.data_type = "s"
         return written
 
+    for index, line in enumerate(title_lines):
+        title = cell(str(line), heading)
+        if index == 0:
+            title.font = Font(bold=True, size=14)
+        title.alignment = Alignment(wrap_text=False, vertical="top")
+        sheet.append([title])
+    if title_lines:
+        sheet.append([])
     sheet.append([cell(str(column.label), heading) for column in columns])
     for seq, obj in enumerate(objects, start=1):
         sheet.append([cell(column.value(obj, seq)) for column in columns])

@@ -93,7 +93,7 @@ def build_files(edition):
         as_published.region = edition.region
         ocds_items = list(ocds.package_items(edition))
         return {
-            PublishedFile.Kind.CSV: (exports.filename(edition, "csv")[0], exports.csv_bytes(exports.COLUMNS, items)),
+            PublishedFile.Kind.CSV: (exports.filename(edition, "csv")[0], exports.edition_csv_bytes(items)),
             PublishedFile.Kind.XLSX: (
                 exports.filename(edition, "xlsx")[0],
                 exports.edition_xlsx_bytes(edition, items),
