@@ -113,6 +113,7 @@ Identifiers we had to choose (placeholders to replace when registered)
 
 import copy
 import datetime
+import functools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -233,6 +234,16 @@ def _budget(item, edition):
     }
 
 
+@functools.lru_cache(maxsize=None)
+def _pattern(name):
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _path(name, pk):
+    """reverse(name, args=[pk]), with the URL resolver asked once per name: a package reverses two URLs an item."""
+    return _pattern(name).format(pk)
+
+
 def release(item, request, before=None):
     """One planning release for one catalogue item (the mapping table in this module's docstring).
 
@@ -262,7 +273,7 @@ def release(item, request, before=None):
                     "documentType": "procurementPlan",
                     "title": f"{item.code} {item.name}",
                     "description": cached_gettext("指导性目录事项的公开页面"),
-                    "url": request.build_absolute_uri(item.get_absolute_url()),
+                    "url": request.build_absolute_uri(_path("catalogue:item", item.pk)),
                     "format": "text/html",
                     "language": LANGUAGE,
                 },
@@ -271,7 +282,7 @@ def release(item, request, before=None):
                     "documentType": "procurementPlan",
                     "title": edition.title,
                     "description": edition.document_number or cached_gettext("指导性目录"),
-                    "url": request.build_absolute_uri(edition.get_absolute_url()),
+                    "url": request.build_absolute_uri(_path("catalogue:edition", edition.pk)),
                     "format": "text/html",
                     "language": LANGUAGE,
                 },
@@ -424,15 +435,29 @@ def _merger():
 _MERGER = None
 
 
+def _compiled(merger, releases):
+    """ocdsmerge's compiled release; one release without nulls (most items) compiles to itself, retagged."""
+    if len(releases) > 1:
+        return merger.create_compiled_release(releases)
+    only = releases[0]
+    return {"tag": ["compiled"], "id": f"{only['ocid']}-{only['date']}", "date": only["date"], "ocid": only["ocid"],
+            **{key: value for key, value in only.items() if key not in ("tag", "id", "date", "ocid")}}
+
+
 def record_package(edition, request):
-    """The edition's record package: for each of its items, every release of its ocid up to this revision and
-    the compiled release a reader gets by merging them (what `ocdskit compile` makes of the release packages).
+    """The edition's record package: for each of its items, every release of its ocid up to this revision
+    (linked: the release package that holds it) and the compiled release a reader gets by merging them,
+    as `ocdskit compile` makes from the revisions' release packages.
 
     Each revision's releases are built as its release package has them, so the compiled release is what
     a reader who merged the published packages holds; it equals the item as this revision lists it.
     """
     with translation.override(settings.LANGUAGE_CODE):
         revisions = _revisions_before(edition) + [edition]
+        package_urls = {
+            revision.pk: request.build_absolute_uri(reverse("catalogue:edition_ocds", args=[revision.pk]))
+            for revision in revisions
+        }
         items = (
             CatalogueItem.objects.filter(edition__in=revisions)
             .for_export()
@@ -441,9 +466,15 @@ def record_package(edition, request):
         history, last, current = {}, {}, []
         for item in items:
             key = ocid(item)
-            data = release(item, request, last.get(key))
-            last[key] = without_nulls(data)
-            history.setdefault(key, []).append(data)
+            natural = release(item, request)
+            before = last.get(key)
+            if before is None:
+                data = natural
+            else:  # as release(item, request, before) makes it, without building the release twice
+                data = with_removals(copy.deepcopy(natural), before)
+                data["tag"] = ["planningUpdate"]
+            last[key] = natural
+            history.setdefault(key, []).append((package_urls[item.edition_id], data))
             if item.edition_id == edition.pk:
                 current.append(key)
         merger = _merger()
@@ -452,11 +483,16 @@ def record_package(edition, request):
             "version": OCDS_VERSION,
             "publishedDate": _datetime(edition.published_on, edition.updated_at),
             "publisher": {"name": PUBLISHER_NAME, "uri": request.build_absolute_uri(reverse("catalogue:home"))},
-            "packages": [
-                request.build_absolute_uri(reverse("catalogue:edition_ocds", args=[revision.pk])) for revision in revisions
-            ],
+            "packages": list(package_urls.values()),
             "records": [
-                {"ocid": key, "releases": history[key], "compiledRelease": merger.create_compiled_release(history[key])}
+                {
+                    "ocid": key,
+                    "releases": [
+                        {"url": f"{url}#{data['id']}", "date": data["date"], "tag": data["tag"]}
+                        for url, data in history[key]
+                    ],
+                    "compiledRelease": _compiled(merger, [data for _url, data in history[key]]),
+                }
                 for key in current
             ],
         }

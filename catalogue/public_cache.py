@@ -21,6 +21,7 @@ conditional GET is answered 304.
 import hashlib
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -81,7 +82,9 @@ def release():
 
 
 def cache_key(request, version):
-    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    # The same parameters in another order are the same page.
+    query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+    path = hashlib.md5(f"{request.path}?{query}".encode(), usedforsecurity=False).hexdigest()
     day = timezone.localdate().isoformat()
     return f"page:{release()}:{version}:{day}:{translation.get_language()}:{path}"
 

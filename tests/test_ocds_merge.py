@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ocdsmerge
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
@@ -180,12 +181,20 @@ def test_the_record_package_compiles_each_ocid_as_ocdsmerge_does(client, revisio
     records = json.loads(response.getvalue())
     assert_valid(record_validator, records)
     assert len(records["records"]) == 3  # the items of revision 3
-    assert len(records["packages"]) == 3
+    assert records["packages"] == [
+        settings.PUBLIC_URL + reverse("catalogue:edition_ocds", args=[edition.pk]) for edition in revisions
+    ]
+    published = {}
+    for edition in revisions:
+        url = settings.PUBLIC_URL + reverse("catalogue:edition_ocds", args=[edition.pk])
+        for release in package(client, edition)["releases"]:
+            published[f"{url}#{release['id']}"] = release
     for record in records["records"]:
-        assert record["compiledRelease"] == merger.create_compiled_release(record["releases"])
-        assert {release["ocid"] for release in record["releases"]} == {record["ocid"]}
+        releases = [published[link["url"]] for link in record["releases"]]  # every link leads to a published release
+        assert {release["ocid"] for release in releases} == {record["ocid"]}
+        assert record["compiledRelease"] == merger.create_compiled_release(releases)
     home_care = next(record for record in records["records"] if record["ocid"].endswith("C0201-01"))
-    assert [release["tag"] for release in home_care["releases"]] == [["planning"], ["planningUpdate"], ["planningUpdate"]]
+    assert [link["tag"] for link in home_care["releases"]] == [["planning"], ["planningUpdate"], ["planningUpdate"]]
     assert home_care["compiledRelease"]["planning"]["budget"]["amount"]["amount"] == 260000
 
 

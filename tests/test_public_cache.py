@@ -46,6 +46,14 @@ def test_a_repeated_page_costs_one_query(client, city):
     assert "社区居家养老服务" in again.getvalue().decode()
 
 
+def test_the_same_filters_in_another_order_are_one_cached_page(client, city):
+    url = reverse("catalogue:edition", args=[city.pk])
+    assert client.get(url + "?pilot=on&method=OPEN_TENDER").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url + "?method=OPEN_TENDER&pilot=on").status_code == 200
+    assert len(queries.captured_queries) == 1
+
+
 def test_a_repeated_conditional_get_answers_304(client, city):
     url = reverse("catalogue:edition", args=[city.pk])
     first = client.get(url)

@@ -14,7 +14,6 @@ configured address (settings.PUBLIC_URL), so they do not depend on who first ask
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,24 +25,11 @@ from catalogue import exports, ocds
 from catalogue.filters import TABLE_ORDER
 from catalogue.models import Catalogue, CatalogueItem, EditionFigures, PublishedFile
 from catalogue.public_cache import invalidate_public_pages
+from catalogue.site import site_address
 
 # The notice's 2017 target adds the transactional services (事务性管理服务); their categories
 # carry introduced_in=2017 in the tree.
 TRANSACTIONAL_YEAR = 2017
-
-
-@dataclass(frozen=True)
-class SiteAddress:
-    """Stands in for a request where only absolute URLs are needed: the site's configured address."""
-
-    base: str
-
-    def build_absolute_uri(self, path):
-        return f"{self.base}{path}"
-
-
-def site_address():
-    return SiteAddress(settings.PUBLIC_URL)
 
 
 def record_figures(edition):

@@ -124,11 +124,12 @@ else:
         "public": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "public-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", "1000"))},
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", "500"))},
         },
     }
-# A response larger than this is served but not kept (a filtered export of a very large edition).
-PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", str(4 * 1024 * 1024)))
+# A response larger than this is served but not kept (a filtered export of a very large edition), so a
+# process's page cache holds at most PUBLIC_CACHE_ENTRIES × this many bytes.
+PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", str(1024 * 1024)))
 # Part of every cache key; empty means a fingerprint of the code and templates (catalogue/public_cache.py).
 PUBLIC_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
 
