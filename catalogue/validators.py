@@ -71,3 +71,48 @@ def validate_region_code(value: str) -> None:
     """A GB/T 2260 code is six digits; 功能区 without one leave it empty."""
     if value and not re.fullmatch(r"\d{6}", value):
         raise ValidationError(_("行政区划代码应为6位数字（GB/T 2260），例如 421200。"), code="region_code")
+
+
+# 发文字号 (GB/T 9704-2012 党政机关公文格式, 7.2.4): 发文机关代字, the year in full between 六角括号 〔〕,
+# and the sequence number without 第 and without leading zeros, followed by 号: 咸财综发〔2018〕3号.
+# Clerks type it every other way (咸财综发2018年3号, [2018], （2018）, 【2018】, 第03号, full-width
+# digits); each is read and written back in the one official form, or refused.
+_OPENING = "〔[［【（(〈<「｛{"
+_CLOSING = "〕]］】）)〉>」｝}"
+_DOCUMENT_NUMBER = re.compile(
+    rf"^(?P<agency>[\u3400-\u9fff]{{2,20}})"
+    rf"[{re.escape(_OPENING)}]?(?P<year>\d{{4}})[{re.escape(_CLOSING)}]?年?"
+    r"第?(?P<sequence>\d{1,5})号$"
+)
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def normalise_document_number(value, *, year=None):
+    """The 文号 in its official form (机关代字〔年份〕序号号), or a ValidationError saying what is wrong.
+
+    `year`, when given, is the year of the 发布日期: a document is numbered in the year it is issued.
+    """
+    text = re.sub(r"\s+", "", (value or "").translate(_FULL_WIDTH_DIGITS))
+    if not text:
+        raise ValidationError(_("发布目录须填写文号。"), code="required")
+    match = _DOCUMENT_NUMBER.match(text)
+    if match is None:
+        raise ValidationError(
+            _("文号“%(value)s”的格式不对：应为“机关代字〔年份〕序号号”，例如：咸财综发〔2018〕3号。"),
+            code="format",
+            params={"value": value.strip()},
+        )
+    number_year, sequence = int(match["year"]), int(match["sequence"])
+    if not 2015 <= number_year <= 2100:
+        raise ValidationError(
+            _("文号中的年份%(year)s不对：应为发文当年的四位年份，例如〔2018〕。"), code="year", params={"year": number_year}
+        )
+    if sequence == 0:
+        raise ValidationError(_("文号中的序号应从1开始。"), code="sequence")
+    if year is not None and number_year != year:
+        raise ValidationError(
+            _("文号中的年份（%(number_year)s）与发布日期的年份（%(year)s）不一致：文号按发文当年编号。"),
+            code="year_mismatch",
+            params={"number_year": number_year, "year": year},
+        )
+    return f"{match['agency']}〔{number_year}〕{sequence}号"

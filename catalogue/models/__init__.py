@@ -6,9 +6,10 @@ from .contracts import Contract
 from .editions import Catalogue
 from .evaluations import Evaluation, EvaluationWeights
 from .items import CatalogueItem, ProcurementMethod
+from .notifications import Notification
 from .pilots import PilotItem, PilotTransition
 from .providers import Provider
-from .publication import EditionFigures, PublicVersion, PublishedFile
+from .publication import EditionFigures, PublicationCorrection, PublicVersion, PublishedFile
 from .qualifications import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, unmet_conditions
 from .regions import Region
 from .staff import StaffProfile
@@ -20,10 +21,12 @@ __all__ = [
     "Evaluation",
     "EditionFigures",
     "EvaluationWeights",
+    "Notification",
     "PilotItem",
     "PilotTransition",
     "ProcurementMethod",
     "Provider",
+    "PublicationCorrection",
     "PublicVersion",
     "PublishedFile",
     "ProviderStatusChange",

@@ -40,10 +40,13 @@ class PilotItem(models.Model):
         SUBMIT = "submit", _("报送")
         RETURN = "return", _("退回")
         APPROVE = "approve", _("通过")
+        WITHDRAW = "withdraw", _("撤回报送")
 
     # action → (states it may start from, state it leads to)
     TRANSITIONS = {
         Action.SUBMIT: ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+        # Before municipal finance has decided, the county may take its submission back to change it.
+        Action.WITHDRAW: ({Status.SUBMITTED}, Status.DRAFT),
         Action.RETURN: ({Status.SUBMITTED}, Status.RETURNED),
         Action.APPROVE: ({Status.SUBMITTED}, Status.APPROVED),
     }
@@ -59,7 +62,7 @@ class PilotItem(models.Model):
         "catalogue.ServiceCategory", verbose_name=_("服务类别（三级）"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("事项名称"), max_length=200)
-    content = models.TextField(_("服务内容"))
+    content = models.TextField(_("服务内容"), blank=True)
     purchasing_bodies = models.ManyToManyField(
         "catalogue.PurchasingBody", verbose_name=_("购买主体"), related_name="pilot_items", blank=True
     )
@@ -72,9 +75,11 @@ class PilotItem(models.Model):
         _("预算（元）"),
         max_digits=14,
         decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0, _("预算金额不能为负数。"))],
     )
-    reason = models.TextField(_("申报理由"), help_text=_("为什么该事项公共性、公益性较强，适合先行试点。"))
+    reason = models.TextField(_("申报理由"), blank=True, help_text=_("为什么该事项公共性、公益性较强，适合先行试点。"))
     negative_list_confirmed = models.BooleanField(
         _("确认不属于禁止购买的事项"),
         default=False,
@@ -131,10 +136,25 @@ class PilotItem(models.Model):
             errors["category"] = _("试点事项只能归入三级（末级）服务类别。")
         if self.region_id and self.region.is_city:
             errors["region"] = _("试点事项由县级财政部门报送，请选择县（市、区）或功能区。")
-        if not self.negative_list_confirmed:
-            errors["negative_list_confirmed"] = _("请确认该事项不属于禁止向社会力量购买的事项（负面清单）。")
         if errors:
             raise ValidationError(errors)
+
+    def submission_errors(self):
+        """{field: message} for what a draft may leave open but a submission must have.
+
+        A draft is saved as far as it is written (issue 12, finding 6); 服务内容, 预算, 申报理由 and the
+        negative-list confirmation are asked for when it is sent to municipal finance.
+        """
+        errors = {}
+        if not (self.content or "").strip():
+            errors["content"] = _("报送前请填写服务内容。")
+        if self.planned_budget is None:
+            errors["planned_budget"] = _("报送前请填写预算（元）。")
+        if not (self.reason or "").strip():
+            errors["reason"] = _("报送前请填写申报理由：为什么该事项适合先行试点。")
+        if not self.negative_list_confirmed:
+            errors["negative_list_confirmed"] = _("请确认该事项不属于禁止向社会力量购买的事项（负面清单）。")
+        return errors
 
     def get_absolute_url(self):
         return reverse("admin:catalogue_pilotitem_change", args=[self.pk])

@@ -107,3 +107,47 @@ class PublishedFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PublicationCorrection(models.Model):
+    """A correction of a published edition's 文号 or 发布日期 by municipal finance: what it was, what it
+    became, why, who and when (issue 12, finding 4).
+
+    A published edition is frozen, but a mistyped 文号 is not a change of the catalogue: it is put
+    right in place, shown on the public page, kept in the edition's history, and the official files
+    (which name the 文号) are written again; the checksums of the files they replace are kept here.
+    """
+
+    edition = models.ForeignKey(
+        "catalogue.Catalogue", verbose_name=_("所属目录"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    previous_document_number = models.CharField(_("原文号"), max_length=60)
+    document_number = models.CharField(_("更正后文号"), max_length=60)
+    previous_published_on = models.DateField(_("原发布日期"), null=True)
+    published_on = models.DateField(_("更正后发布日期"), null=True)
+    reason = models.TextField(_("更正理由"))
+    previous_files = models.JSONField(_("原发布文件校验值"), default=dict, blank=True)
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("发布信息更正")
+        verbose_name_plural = _("发布信息更正")
+        ordering = ["edition", "corrected_at", "pk"]
+
+    def __str__(self):
+        return f"{self.previous_document_number} → {self.document_number}"
+
+    @property
+    def number_changed(self):
+        return self.previous_document_number != self.document_number
+
+    @property
+    def date_changed(self):
+        return self.previous_published_on != self.published_on

@@ -10,7 +10,7 @@ from .contracts import (
     withdraw_evaluation,
 )
 from .editions import open_next_year, open_revision, publish_edition, withdraw_edition
-from .pilots import approve_pilot_item, return_pilot_item, submit_pilot_item
+from .pilots import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 from .providers import (
     check_condition,
     qualify_provider,
@@ -39,4 +39,5 @@ __all__ = [
     "suspend_provider",
     "withdraw_edition",
     "withdraw_evaluation",
+    "withdraw_pilot_submission",
 ]

@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalogue.models import Catalogue, CatalogueItem, Region
+from catalogue.models import Catalogue, CatalogueItem, PublicationCorrection, Region
 from catalogue.public_cache import invalidate_public_pages
 from catalogue.scopes import Scope
+from catalogue.validators import normalise_document_number
 
-from .publication import record_publication
+from . import notifications
+from .publication import record_publication, write_publication_files
 
 
 def _require_reviewer(user, what):
@@ -39,16 +41,31 @@ def _lock_region_year(region_id, year):
     return list(Catalogue.objects.select_for_update().filter(region_id=region_id, year=year).order_by("pk"))
 
 
-def publish_edition(edition, *, by, document_number, published_on):
-    """Publish a draft; the revision in force for the same region and year becomes superseded."""
-    _require_reviewer(by, _("发布目录"))
+def _checked_number_and_date(document_number, published_on):
+    """(文号 in its official form, date), or a ValidationError on the fields at fault."""
     errors = {}
-    if not (document_number or "").strip():
-        errors["document_number"] = _("发布目录须填写文号。")
+    try:
+        document_number = normalise_document_number(
+            document_number, year=published_on.year if published_on else None
+        )
+    except ValidationError as error:
+        errors["document_number"] = error.messages
     if not published_on:
         errors["published_on"] = _("发布目录须填写发布日期。")
     if errors:
         raise ValidationError(errors)
+    return document_number, published_on
+
+
+def publish_edition(edition, *, by, document_number, published_on):
+    """Publish a draft; the revision in force for the same region and year becomes superseded.
+
+    The 文号 is read in whatever form the clerk typed and kept in the official one
+    (机关代字〔年份〕序号号, GB/T 9704-2012), its year that of the 发布日期; once public it is a
+    public record, so a wrong one is refused here rather than corrected later.
+    """
+    _require_reviewer(by, _("发布目录"))
+    document_number, published_on = _checked_number_and_date(document_number, published_on)
     with transaction.atomic():
         revisions = {row.pk: row for row in _lock_region_year(edition.region_id, edition.year)}
         locked = revisions[edition.pk]
@@ -65,7 +82,7 @@ def publish_edition(edition, *, by, document_number, published_on):
                 other._change_reason = _("被第%(revision)s版替代") % {"revision": locked.revision}
                 other.save(update_fields=["status", "updated_at"])
         locked.status = Catalogue.Status.PUBLISHED
-        locked.document_number = document_number.strip()
+        locked.document_number = document_number
         locked.published_on = published_on
         locked.published_by = by
         locked.full_clean()
@@ -73,7 +90,69 @@ def publish_edition(edition, *, by, document_number, published_on):
         locked.save()
         # Its figures and official files, in this transaction: published means recorded.
         record_publication(locked, by=by)
+        notifications.edition_published(locked, by=by)
         return locked
+
+
+def correct_publication(edition, *, by, document_number, published_on, reason):
+    """Put right a published edition's 文号 or 发布日期 (municipal finance only, with a reason).
+
+    The catalogue itself stays frozen: only the two facts of its publication change. The
+    correction is kept (PublicationCorrection: before, after, why, who, when, and the checksums
+    of the files it replaces), written into the edition's history, and shown on the public page.
+    The official files name the 文号, so they are written again with the corrected one
+    (publication.write_publication_files); the public page then lists the new checksums.
+    """
+    _require_reviewer(by, _("更正目录的发布信息"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("更正发布信息须说明理由。")})
+    document_number, published_on = _checked_number_and_date(document_number, published_on)
+    with transaction.atomic():
+        locked = Catalogue.objects.select_for_update().get(pk=edition.pk)
+        if locked.status not in Catalogue.PUBLIC_STATUSES:
+            raise ValidationError(
+                _("只有已发布或已被替代的目录可以更正发布信息；该目录当前为“%(status)s”。")
+                % {"status": locked.get_status_display()}
+            )
+        if (locked.document_number, locked.published_on) == (document_number, published_on):
+            raise ValidationError(_("文号和发布日期都没有改变，无需更正。"))
+        correction = PublicationCorrection.objects.create(
+            edition=locked,
+            previous_document_number=locked.document_number,
+            document_number=document_number,
+            previous_published_on=locked.published_on,
+            published_on=published_on,
+            reason=reason.strip(),
+            previous_files={record.kind: record.sha256 for record in locked.published_files.all()},
+            corrected_by=by,
+        )
+        summary = correction_summary(correction)
+        locked.document_number = document_number
+        locked.published_on = published_on
+        locked.full_clean()
+        locked._change_reason = summary
+        locked.save(update_fields=["document_number", "published_on", "updated_at"])
+        if locked.published_files.exists():
+            write_publication_files(locked)
+        invalidate_public_pages()
+        notifications.publication_corrected(locked, by=by, summary=summary)
+        return locked
+
+
+def correction_summary(correction):
+    """更正发布信息：文号 A → B；发布日期 x → y。理由：…"""
+    parts = []
+    if correction.number_changed:
+        parts.append(
+            _("文号%(old)s → %(new)s")
+            % {"old": correction.previous_document_number, "new": correction.document_number}
+        )
+    if correction.date_changed:
+        parts.append(
+            _("发布日期%(old)s → %(new)s")
+            % {"old": correction.previous_published_on or "—", "new": correction.published_on}
+        )
+    return _("更正发布信息：%(changes)s。理由：%(reason)s") % {"changes": "；".join(parts), "reason": correction.reason}
 
 
 def withdraw_edition(edition, *, by, reason):
@@ -94,6 +173,7 @@ def withdraw_edition(edition, *, by, reason):
         # Its figures stop counting (they are read for public editions only) and its files stop
         # being served; both are kept, as the record of what was once published.
         invalidate_public_pages()
+        notifications.edition_withdrawn(locked, by=by, reason=reason.strip())
         return locked
 
 
@@ -113,8 +193,12 @@ def _copy_items(source, target):
     return created
 
 
-def open_revision(edition, *, by):
-    """Start a correction (动态调整): a draft copy of a published revision, numbered next."""
+def open_revision(edition, *, by, notes=None):
+    """Start a correction (动态调整): a draft copy of a published revision, numbered next.
+
+    Its 说明 is what the clerk writes for it (`notes`), or else the 说明 of the revision it
+    corrects; where it came from (由第N版动态调整) goes into its history, not over the 说明.
+    """
     _require_region(by, edition.region_id)
     with transaction.atomic():
         revisions = _lock_region_year(edition.region_id, edition.year)
@@ -125,32 +209,85 @@ def open_revision(edition, *, by):
                 % {"region": edition.region, "year": edition.year, "revision": draft.revision}
             )
         number = max(row.revision for row in revisions) + 1
-        new = Catalogue.objects.create(
+        new = Catalogue(
             region=edition.region,
             year=edition.year,
             revision=number,
             title=edition.title,
             created_by=by,
-            notes=_("由第%(revision)s版动态调整") % {"revision": edition.revision},
+            notes=edition.notes if notes is None or not notes.strip() else notes.strip(),
         )
+        new._change_reason = _("由第%(revision)s版动态调整") % {"revision": edition.revision}
+        new.save()
         _copy_items(edition, new)
+        notifications.draft_opened(new, by=by)
         return new
 
 
+def _newest_published_before(region, year):
+    """The region's newest published revision of an earlier year: what a new year starts from."""
+    return Catalogue.objects.published().filter(region=region, year__lt=year).order_by("-year", "-revision").first()
+
+
+def _opened_by_approvals(revisions):
+    """The year's draft when approvals alone opened the year: one draft, nothing published, and
+    every item in it an approved pilot item (or none at all). Otherwise None."""
+    if len(revisions) != 1 or not revisions[0].is_draft:
+        return None
+    draft = revisions[0]
+    if draft.items.filter(pilot_item__isnull=True).exists():
+        return None
+    return draft
+
+
+def _merge_into(draft, source):
+    """Copy source's items into a draft that holds only approved pilot items.
+
+    The copied items keep their codes (the same item keeps its code from year to year); a pilot
+    item whose automatic code one of them takes is given the next free code of its category.
+    """
+    taken = set(source.items.values_list("code", flat=True))
+    moved = [item for item in draft.items.select_related("category") if item.code in taken]
+    for item in moved:
+        CatalogueItem.objects.filter(pk=item.pk).update(code=f"~{item.pk}")
+    copied = _copy_items(source, draft)
+    for item in moved:
+        old_code = item.code
+        item.code = CatalogueItem.next_code(draft.pk, item.category)
+        item._change_reason = _("并入上一年度事项，编码由%(old)s改为%(new)s") % {"old": old_code, "new": item.code}
+        item.save(update_fields=["code", "updated_at"])
+    return copied
+
+
 def open_next_year(region, year, *, by):
-    """Open a region's catalogue for a new year, starting from its newest published revision."""
+    """Open a region's catalogue for a new year, starting from its newest published revision.
+
+    When approving a pilot item already opened the year (a draft holding only approved pilot
+    items), the newest published revision's items are merged into that draft instead: the year
+    is the same catalogue whichever came first (issue 12, finding 1).
+    """
     _require_region(by, region.pk)
     with transaction.atomic():
-        if _lock_region_year(region.pk, year):
-            raise ValidationError(_("%(region)s%(year)s年的目录已经存在。") % {"region": region, "year": year})
-        source = (
-            Catalogue.objects.published().filter(region=region, year__lt=year).order_by("-year", "-revision").first()
-        )
+        revisions = _lock_region_year(region.pk, year)
+        source = _newest_published_before(region, year)
+        if revisions:
+            draft = _opened_by_approvals(revisions)
+            if draft is None or source is None:
+                raise ValidationError(_("%(region)s%(year)s年的目录已经存在。") % {"region": region, "year": year})
+            copied = _merge_into(draft, source)
+            draft._change_reason = _("并入%(source)s的%(count)s项事项（编制下一年度目录）") % {
+                "source": source.label,
+                "count": len(copied),
+            }
+            draft.save(update_fields=["updated_at"])
+            notifications.draft_opened(draft, by=by)
+            return draft
         new = Catalogue.objects.create(
             region=region, year=year, revision=1, title=Catalogue.default_title(region, year), created_by=by
         )
         if source is not None:
             _copy_items(source, new)
+        notifications.draft_opened(new, by=by)
         return new
 
 
@@ -168,8 +305,12 @@ def _draft_edition_for(region, year, *, by):
     published = next((row for row in revisions if row.status == Catalogue.Status.PUBLISHED), None)
     if published is not None:
         return open_revision(published, by=by)
-    number = max((row.revision for row in revisions), default=0) + 1
-    return Catalogue.objects.create(
+    if not revisions:
+        # The year's first catalogue: start it as 编制下一年度目录 would, from the newest published one.
+        return open_next_year(region, year, by=by)
+    number = max(row.revision for row in revisions) + 1
+    new = Catalogue.objects.create(
         region=region, year=year, revision=number, title=Catalogue.default_title(region, year), created_by=by
     )
-
+    notifications.draft_opened(new, by=by)
+    return new

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import CatalogueItem, PilotItem, PilotTransition
 from catalogue.scopes import Scope
 
+from . import notifications
 from .editions import draft_edition_for
 
 
@@ -37,15 +38,41 @@ def _transition(pilot, action, *, by, comment=""):
     return locked
 
 
-def submit_pilot_item(pilot, *, by, comment=""):
-    """A county office sends its draft (or a returned item, revised) to municipal finance."""
+def _require_county_of(pilot, by, message):
     scope = Scope.of(by)
     if not (scope.role == Scope.SUPERUSER or (scope.is_county and scope.region_id == pilot.region_id)):
-        raise PermissionDenied(_("只有本县（市、区）财政部门可以报送该试点事项。"))
+        raise PermissionDenied(message)
+
+
+def submit_pilot_item(pilot, *, by, comment=""):
+    """A county office sends its draft (or a returned item, revised) to municipal finance.
+
+    A draft may be saved incomplete; what a submission needs (PilotItem.submission_errors) is
+    checked here, and municipal finance is told (catalogue/services/notifications.py).
+    """
+    _require_county_of(pilot, by, _("只有本县（市、区）财政部门可以报送该试点事项。"))
     with transaction.atomic():
         locked = _transition(pilot, PilotItem.Action.SUBMIT, by=by, comment=comment)
+        missing = locked.submission_errors()
+        if missing:
+            raise ValidationError(missing)
         locked.full_clean()
         locked.save()
+        notifications.pilot_submitted(locked, by=by, comment=comment)
+        return locked
+
+
+def withdraw_pilot_submission(pilot, *, by, comment=""):
+    """The county office takes a submission back before municipal finance has decided on it.
+
+    It becomes a draft again, to be changed and submitted anew; the step stays in the trail and
+    municipal finance is told it need not review it.
+    """
+    _require_county_of(pilot, by, _("只有报送该事项的县（市、区）财政部门可以撤回报送。"))
+    with transaction.atomic():
+        locked = _transition(pilot, PilotItem.Action.WITHDRAW, by=by, comment=comment)
+        locked.save()
+        notifications.pilot_submission_withdrawn(locked, by=by, comment=comment)
         return locked
 
 
@@ -58,6 +85,7 @@ def return_pilot_item(pilot, *, by, reason):
     with transaction.atomic():
         locked = _transition(pilot, PilotItem.Action.RETURN, by=by, comment=reason.strip())
         locked.save()
+        notifications.pilot_returned(locked, by=by, reason=reason.strip())
         return locked
 
 
@@ -65,7 +93,9 @@ def approve_pilot_item(pilot, *, by, comment=""):
     """Municipal finance approves: the item becomes a pilot item of the county's draft edition for the year.
 
     When the county's edition for that year is already published, the next
-    revision is opened as a draft (a published edition is frozen).
+    revision is opened as a draft (a published edition is frozen); when the county has no
+    catalogue for that year yet, the year is opened as 编制下一年度目录 opens it, from the newest
+    published edition, so the draft is a whole catalogue and not the one item (issue 12, finding 1).
     """
     if not Scope.of(by).may_review:
         raise PermissionDenied(_("只有市财政局可以审核通过试点事项。"))
@@ -80,4 +110,5 @@ def approve_pilot_item(pilot, *, by, comment=""):
         item.purchasing_bodies.set(locked.purchasing_bodies.all())
         locked.catalogue_item = item
         locked.save()
+        notifications.pilot_approved(locked, by=by, comment=comment)
         return locked
