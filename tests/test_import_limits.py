@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from openpyxl import Workbook, load_workbook
@@ -203,8 +203,10 @@ def test_a_csv_of_one_100_mb_line_allowed_in_by_the_size_limit_is_refused_at_its
 # The upload limit on the form --------------------------------------------------------------------------------
 
 
-@override_settings(IMPORT_MAX_BYTES=64 * 1024, FILE_UPLOAD_MAX_MEMORY_SIZE=0)
 def test_the_import_form_says_the_file_is_too_large_when_it_was_cut_off(draft, finance_client, settings, tmp_path):
+    # All through the settings fixture: mixed with override_settings, its restore would outlive the test.
+    settings.IMPORT_MAX_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     upload = csv_file(good_rows(800))
     assert upload.size > 64 * 1024
