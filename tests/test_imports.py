@@ -146,7 +146,7 @@ def test_a_thousand_good_rows_import_in_a_fixed_number_of_queries(draft, finance
     # Bulk inserts: 5 statements on PostgreSQL; SQLite caps a statement at 999 parameters,
     # so there the items and their history go in batches of about 70 rows (~45 statements).
     with django_assert_max_num_queries(50):
-        created = import_items(draft, validation.rows, by=finance)
+        created = import_items(draft, validation.rows, by=finance).created
 
     assert len(created) == 1000
     assert draft.items.count() == 1000
@@ -203,7 +203,7 @@ def test_confirm_rechecks_codes_taken_since_the_preview_and_writes_nothing(draft
 
     assert response.status_code == 200
     assert [str(error) for error in response.context["validation"].errors] == [
-        "第14行“编码”列：编码“C0201-09”在本目录中已被使用。"
+        "第14行“编码”列：编码“C0201-09”在本目录中已被使用。如要用文件修改已有事项，请选择“按编码更新”。"
     ]
     assert draft.items.count() == 1
 
@@ -398,7 +398,7 @@ def test_duplicate_codes_in_the_file_or_the_edition_are_errors_on_each_row(draft
     rows[2][1] = "C0201-01"
     assert messages_of(check(xlsx_file(rows), draft, finance)) == [
         "第2行“编码”列：编码“B0101-07”在文件中重复（另见第5行）。",
-        "第4行“编码”列：编码“C0201-01”在本目录中已被使用。",
+        "第4行“编码”列：编码“C0201-01”在本目录中已被使用。如要用文件修改已有事项，请选择“按编码更新”。",
         "第5行“编码”列：编码“B0101-07”在文件中重复（另见第2行）。",
     ]
 

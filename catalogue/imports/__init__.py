@@ -23,7 +23,11 @@ Two steps, no Django admin code, one module each:
   rules that depend on the database at the moment of writing (leaf category,
   bodies in the user's scope and the edition's region, codes unique in the
   edition and the file); catalogue/services/imports.py calls it again under
-  the edition's lock before anything is written.
+  the edition's lock before anything is written. In the "update by 编码" mode
+  (`Mode.UPDATE`) `match_existing` pairs rows with the edition's items and lists,
+  field by field, what each would change; a column the file lacks keeps the
+  item's value and is named in the preview. The blank template's example row
+  (序号 “示例”) is skipped.
 
 Why openpyxl and csv rather than django-import-export: import-export loads the
 whole file into a tablib Dataset before any hook runs (no way to stop at the
@@ -46,29 +50,35 @@ from .reading import (
     template_header,
 )
 from .rows import (
+    EXAMPLE_MARK,
     ImportRejected,
     ImportRow,
     Lookups,
+    Mode,
     RowError,
     Validation,
     assign_codes,
     check_rows,
+    match_existing,
     validate,
 )
 
 __all__ = [
     "BLANK_ROW_ALLOWANCE",
+    "EXAMPLE_MARK",
     "COLUMNS",
     "COLUMN_LABELS",
     "ImportRejected",
     "ImportRow",
     "Lookups",
+    "Mode",
     "RowError",
     "SheetTable",
     "SpreadsheetRefused",
     "Validation",
     "assign_codes",
     "check_rows",
+    "match_existing",
     "max_bytes",
     "max_rows",
     "read_table",

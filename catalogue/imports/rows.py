@@ -40,6 +40,30 @@ class ImportRejected(ValidationError):
         super().__init__([str(error) for error in self.row_errors])
 
 
+class Mode:
+    """How rows meet the items already in the edition.
+
+    ADD: every row is a new item; an 编码 already used in the edition is an error.
+    UPDATE: a row whose 编码 is an item of the edition updates that item (field by field, only what
+    differs: the file exported from the edition, edited and imported again); any other row is added.
+    """
+
+    ADD = "add"
+    UPDATE = "update"
+    CHOICES = (ADD, UPDATE)
+
+
+# What a row does in UPDATE mode (ADD mode: every row is NEW).
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+# Columns a file may lack. In UPDATE mode an existing item keeps what it has for them; a new item
+# has them empty. Either way the preview names them, so nothing is lost without a word.
+OPTIONAL_KEYS = ("code", "content", "provider_requirements", "is_pilot", "notes", "budget", "performance_standard")
+
+# The 序号 of the blank template's example row (admin/imports.py): that row is never imported.
+EXAMPLE_MARK = "示例"
+
+
 @dataclass
 class ImportRow:
     """One row, checked and resolved to ids: what the service writes. Plain values, so it fits a session."""
@@ -60,6 +84,12 @@ class ImportRow:
     category_label: str = ""
     body_labels: list = field(default_factory=list)
     auto_code: bool = False
+    # UPDATE mode: the item this row updates, what it does (NEW, CHANGED, UNCHANGED), the changes
+    # as [{"column", "old", "new"}] in column order, and remarks for the clerk that are not errors.
+    item_id: int | None = None
+    action: str = NEW
+    changes: list = field(default_factory=list)
+    remarks: list = field(default_factory=list)
 
     def to_session(self):
         data = asdict(self)
@@ -82,10 +112,37 @@ class Validation:
     rows: list
     errors: list
     ignored_headers: list = field(default_factory=list)
+    mode: str = Mode.ADD
+    columns: list = field(default_factory=list)  # the keys of the columns the file has
+    example_rows: list = field(default_factory=list)  # row numbers of the template's example, skipped
 
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def missing_columns(self):
+        """Labels of the optional columns the file lacks (in the official order)."""
+        return [str(COLUMN_LABELS[key]) for key in COLUMN_LABELS if key in OPTIONAL_KEYS and key not in self.columns]
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def new_count(self):
+        return self.count(NEW)
+
+    @property
+    def changed_count(self):
+        return self.count(CHANGED)
+
+    @property
+    def unchanged_count(self):
+        return self.count(UNCHANGED)
+
+    @property
+    def changed_rows(self):
+        return [row for row in self.rows if row.action == CHANGED]
 
     def errors_by_row(self):
         grouped = {}
@@ -190,6 +247,21 @@ class Lookups:
         self.existing_codes = set(
             CatalogueItem.objects.filter(edition_id=edition.pk).exclude(code="").values_list("code", flat=True)
         )
+        self._existing = None
+
+    def existing(self):
+        """UPDATE mode: {编码: item} of the edition, bodies prefetched, and the ids the user may edit (2 + 2 queries)."""
+        if self._existing is None:
+            items = (
+                CatalogueItem.objects.filter(edition_id=self.edition.pk)
+                .exclude(code="")
+                .prefetch_related("purchasing_bodies")
+            )
+            editable = set(
+                CatalogueItem.objects.editable_by(self.user).filter(edition_id=self.edition.pk).values_list("pk", flat=True)
+            )
+            self._existing = ({item.code: item for item in items}, editable)
+        return self._existing
 
     def body_exists_in_region(self, name):
         """Whether `name` is a body of the edition's region outside the user's scope (for a clearer message)."""
@@ -202,20 +274,130 @@ class Lookups:
         return normalise_label(name) in self._region_body_names
 
 
-def validate(table, edition, user):
-    """Every row of `table` as an ImportRow, with a RowError for each bad cell of each row."""
+def validate(table, edition, user, mode=Mode.ADD):
+    """Every row of `table` as an ImportRow, with a RowError for each bad cell of each row.
+
+    In UPDATE mode each row is also matched by 编码 with the edition's items (match_existing).
+    """
     lookups = Lookups(edition, user)
     methods = _methods()
-    rows, errors = [], []
+    columns = [key for key in COLUMN_LABELS if key in table.columns]
+    rows, errors, examples = [], [], []
     for number, values in table.rows:
         cells = {key: values[position] for key, position in table.columns.items()}
+        if _text(cells.get("seq")) == EXAMPLE_MARK:
+            examples.append(number)
+            continue
         row, row_errors = _resolve(number, cells, lookups, methods)
         rows.append(row)
         errors.extend(row_errors)
-    errors.extend(check_rows(edition, rows, user, lookups))
+    if mode == Mode.UPDATE:
+        if "code" not in columns:
+            errors.append(RowError(None, None, _("按编码更新时，文件必须有“编码”列。")))
+        else:
+            match_existing(rows, lookups, columns)
+    errors.extend(check_rows(edition, rows, user, lookups, mode=mode))
     errors.sort(key=lambda error: (error.row or 0, _column_order(error.column)))
     assign_codes(rows, lookups)
-    return Validation(rows, errors, table.ignored_headers)
+    return Validation(rows, errors, table.ignored_headers, mode=mode, columns=columns, example_rows=examples)
+
+
+# Model field -> (column key, how the preview shows its value), in the official column order.
+def _shown_text(value):
+    return value if value not in (None, "") else _("（空）")
+
+
+def _shown_budget(value):
+    return f"{value:,.2f}" if value is not None else _("（空）")
+
+
+def _shown_pilot(value):
+    return _("是") if value else _("否")
+
+
+def _shown_method(value):
+    return str(ProcurementMethod(value).label) if value else _("（空）")
+
+
+COMPARED = (
+    ("category_id", "type"),
+    ("name", "name"),
+    ("content", "content"),
+    ("body_ids", "purchasing_bodies"),
+    ("provider_requirements", "provider_requirements"),
+    ("procurement_method", "procurement_method"),
+    ("is_pilot", "is_pilot"),
+    ("notes", "notes"),
+    ("budget", "budget"),
+    ("performance_standard", "performance_standard"),
+)
+
+
+def match_existing(rows, lookups, columns):
+    """UPDATE mode: pair each row with the edition's item of the same 编码 and list what would change.
+
+    - a row with a blank 编码, or one the edition does not have, is NEW;
+    - for an item the row names, a column the file lacks keeps the item's value (so an old file
+      without 预算 or 绩效评价标准 does not erase them), and so does 试点 unless the user reviews
+      pilot items: the flag comes from the review of a county's submission (DOMAIN.md §9), so an
+      approved pilot item stays one when a county office re-imports its own table;
+    - the row is CHANGED when any field differs, field by field, else UNCHANGED.
+    Run for the preview and again under the edition's lock by the service.
+    """
+    existing, _editable = lookups.existing()
+    may_review = Scope.of(lookups.user).may_review
+    for row in rows:
+        row.item_id, row.action, row.changes, row.remarks = None, NEW, [], []
+        item = existing.get(row.code) if row.code and not row.auto_code else None
+        if item is None:
+            continue
+        row.item_id = item.pk
+        current = _values_of(item)
+        for key in OPTIONAL_KEYS:
+            if key not in columns and key != "code":
+                setattr(row, key, current[key])
+        if row.is_pilot != item.is_pilot and not may_review:
+            if "is_pilot" in columns:
+                row.remarks.append(
+                    _("“试点”列与现有事项不同，已保持现有标记（%(flag)s）：试点事项由审核产生，导入不能改变。")
+                    % {"flag": _shown_pilot(item.is_pilot)}
+                )
+            row.is_pilot = item.is_pilot
+        row.changes = _differences(item, current, row, lookups)
+        row.action = CHANGED if row.changes else UNCHANGED
+
+
+def _values_of(item):
+    values = {name: getattr(item, name) for name in CatalogueItem.CONTENT_FIELDS}
+    values["category_id"] = item.category_id
+    values["body_ids"] = sorted(body.pk for body in item.purchasing_bodies.all())
+    return values
+
+
+def _differences(item, current, row, lookups):
+    changes = []
+    for name, key in COMPARED:
+        old, new = current[name], getattr(row, name)
+        if name == "body_ids":
+            if sorted(new) == old:
+                continue
+            old_text = "、".join(body.display_name for body in item.purchasing_bodies.all()) or _("（空）")
+            new_text = "、".join(row.body_labels) or _("（空）")
+        elif old == new:
+            continue
+        elif name == "category_id":
+            old_text = str(lookups.categories.get(old, "")) or _("（空）")
+            new_text = row.category_label or _("（空）")
+        elif name == "budget":
+            old_text, new_text = _shown_budget(old), _shown_budget(new)
+        elif name == "is_pilot":
+            old_text, new_text = _shown_pilot(old), _shown_pilot(new)
+        elif name == "procurement_method":
+            old_text, new_text = _shown_method(old), _shown_method(new)
+        else:
+            old_text, new_text = _shown_text(old), _shown_text(new)
+        changes.append({"column": str(COLUMN_LABELS[key]), "old": str(old_text), "new": str(new_text)})
+    return changes
 
 
 def _column_order(label):
@@ -354,7 +536,7 @@ def _under(leaf, area, field_name):
     return True
 
 
-def check_rows(edition, rows, user, lookups=None):
+def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
     """The rules that depend on the database when writing: run for the preview and again under the lock.
 
     - the category is (still) a leaf of the tree (CatalogueItem.clean);
@@ -362,10 +544,13 @@ def check_rows(edition, rows, user, lookups=None):
     - department staff only import items their own body buys (DOMAIN.md §11);
     - only municipal finance marks an item 试点: elsewhere a pilot item comes from the review of a
       county's submission (catalogue/services/pilots.py), as in the item admin;
-    - an 编码 appears once in the file and is not already used in the edition
-      (catalogue_item_code_unique_in_edition).
+    - an 编码 appears once in the file and, in ADD mode, is not already used in the edition
+      (catalogue_item_code_unique_in_edition); in UPDATE mode a row may update only an item the
+      user may edit (CatalogueItem.objects.editable_by), and keeps an existing item's 试点 flag
+      (match_existing), so only a new row marked 试点 is refused.
     """
     lookups = lookups or Lookups(edition, user)
+    editable = lookups.existing()[1] if mode == Mode.UPDATE else set()
     scope = Scope.of(user)
     errors = []
     column = {key: str(label) for key, label in COLUMN_LABELS.items()}
@@ -394,7 +579,7 @@ def check_rows(edition, rows, user, lookups=None):
                     % {"body": own.name if own else _("本单位")},
                 )
             )
-        if row.is_pilot and not scope.may_review:
+        if row.is_pilot and not scope.may_review and row.item_id is None:
             errors.append(
                 RowError(
                     row.row,
@@ -402,10 +587,17 @@ def check_rows(edition, rows, user, lookups=None):
                     _("试点事项由县级财政部门报送、市财政局审核通过后产生，导入时不能标为试点；请将此列留空或填“否”。"),
                 )
             )
-        if row.code and row.code in lookups.existing_codes:
+        if row.item_id is not None and row.item_id not in editable:
             errors.append(
-                RowError(row.row, column["code"], _("编码“%(code)s”在本目录中已被使用。") % {"code": row.code})
+                RowError(
+                    row.row, column["code"], _("编码“%(code)s”是您无权修改的事项。") % {"code": row.code}
+                )
             )
+        elif row.code and row.code in lookups.existing_codes and row.item_id is None:
+            message = _("编码“%(code)s”在本目录中已被使用。") % {"code": row.code}
+            if mode == Mode.ADD:
+                message += _("如要用文件修改已有事项，请选择“按编码更新”。")
+            errors.append(RowError(row.row, column["code"], message))
         elif row.code and len(seen[row.code]) > 1:
             others = [str(number) for number in seen[row.code] if number != row.row]
             errors.append(

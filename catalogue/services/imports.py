@@ -8,7 +8,16 @@ edition's region, or department staff for items their own body buys
 (DOMAIN.md §11). The rows were checked for the preview; the checks that
 depend on the database are run again here under the edition's lock, every
 item is full_clean()ed, and one failure writes nothing.
+
+In UPDATE mode (catalogue/imports/rows.py, Mode) a row whose 编码 names an item of the edition
+updates it: the pairing and the field-by-field changes are worked out again under the lock, and
+if they are not what the preview showed (a colleague edited the item meanwhile) nothing is
+written. Changed items are saved one by one, as the admin saves them, so each keeps a full
+history record (its purchasing bodies included); unchanged rows cost nothing, new rows go in
+bulk as before.
 """
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from catalogue.imports import COLUMN_LABELS, ImportRejected, Lookups, RowError, assign_codes, check_rows
+from catalogue.imports.rows import CHANGED, NEW, Mode, match_existing
 from catalogue.models import Catalogue, CatalogueItem
 from catalogue.scopes import Scope
 
@@ -56,12 +66,26 @@ def require_draft(edition):
         )
 
 
-def import_items(edition, rows, *, by):
-    """Create one CatalogueItem per ImportRow in `edition`, or none; return the created items.
+@dataclass
+class ImportResult:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: int = 0
 
-    Raises PermissionDenied when `by` may not edit the edition, ValidationError
-    when it is not a draft, and ImportRejected (a ValidationError listing row
-    and column) when any row breaks a rule.
+
+def _plan(rows):
+    """What the preview promised: each row's item, action and changes."""
+    return [(row.row, row.item_id, row.action, row.changes) for row in rows]
+
+
+def import_items(edition, rows, *, by, mode=Mode.ADD, columns=None):
+    """Write the ImportRows into `edition`, all or none; return an ImportResult.
+
+    ADD: one new CatalogueItem per row. UPDATE: rows paired with an item by 编码 update it where
+    they differ, the others are added; `columns` are the keys of the columns the file had (a
+    missing one keeps the item's value). Raises PermissionDenied when `by` may not edit the
+    edition, ValidationError when it is not a draft or its items changed since the preview, and
+    ImportRejected (a ValidationError listing row and column) when any row breaks a rule.
     """
     if not may_import(by, edition):
         raise PermissionDenied(_("您无权向该目录导入事项。"))
@@ -75,36 +99,89 @@ def import_items(edition, rows, *, by):
                 # Numbered again below: items may have been added since the preview.
                 row.code, row.auto_code = "", False
         lookups = Lookups(locked, by)
-        errors = check_rows(locked, rows, by, lookups)
+        if mode == Mode.UPDATE:
+            promised = _plan(rows)
+            match_existing(rows, lookups, columns if columns is not None else list(COLUMN_LABELS))
+            if _plan(rows) != promised:
+                raise ValidationError(
+                    _("预览之后本目录中的事项有了变动，与预览不符，没有写入任何内容；请重新上传文件，核对新的预览。")
+                )
+        errors = check_rows(locked, rows, by, lookups, mode=mode)
         if errors:
             raise ImportRejected(errors)
         assign_codes(rows, lookups)
-        items = [_build(locked, row, lookups) for row in rows]
-        errors = [error for row, item in zip(rows, items) for error in _clean(row, item)]
+        new_rows = [row for row in rows if row.action == NEW]
+        changed_rows = [row for row in rows if row.action == CHANGED]
+        items = [_build(locked, row, lookups) for row in new_rows]
+        updated = _updated_items(changed_rows, lookups)
+        errors = [
+            error
+            for row, item in [*zip(new_rows, items), *zip(changed_rows, updated)]
+            for error in _clean(row, item)
+        ]
         if errors:
-            raise ImportRejected(errors)
+            raise ImportRejected(sorted(errors, key=lambda error: error.row or 0))
+        result = ImportResult(updated=updated, unchanged=len(rows) - len(new_rows) - len(changed_rows))
         try:
             with transaction.atomic():
-                created = bulk_create_with_history(
-                    items,
-                    CatalogueItem,
-                    batch_size=BATCH_SIZE,
-                    default_user=by,
-                    default_change_reason=_("从文件导入"),
-                )
-                Through = CatalogueItem.purchasing_bodies.through
-                Through.objects.bulk_create(
-                    [
-                        Through(catalogueitem_id=item.pk, purchasingbody_id=body_id)
-                        for row, item in zip(rows, created)
-                        for body_id in row.body_ids
-                    ],
-                    batch_size=BATCH_SIZE * 2,
-                )
+                if items:
+                    result.created = _create(items, new_rows, by)
+                for row, item in zip(changed_rows, updated):
+                    _update(item, row, by)
         except IntegrityError:
             # Another clerk saved an item with one of these codes after our check.
             raise ValidationError(_("导入时目录中的事项发生了变化（编码冲突），没有写入任何事项，请重新上传。")) from None
-        return created
+        return result
+
+
+def _create(items, rows, by):
+    created = bulk_create_with_history(
+        items,
+        CatalogueItem,
+        batch_size=BATCH_SIZE,
+        default_user=by,
+        default_change_reason=_("从文件导入"),
+    )
+    Through = CatalogueItem.purchasing_bodies.through
+    Through.objects.bulk_create(
+        [
+            Through(catalogueitem_id=item.pk, purchasingbody_id=body_id)
+            for row, item in zip(rows, created)
+            for body_id in row.body_ids
+        ],
+        batch_size=BATCH_SIZE * 2,
+    )
+    return created
+
+
+def _updated_items(rows, lookups):
+    """The items the rows change, locked, with the rows' values set (not yet saved)."""
+    if not rows:
+        return []
+    locked = CatalogueItem.objects.select_for_update().select_related("edition").in_bulk([row.item_id for row in rows])
+    items = []
+    for row in rows:
+        item = locked[row.item_id]
+        for name in CatalogueItem.CONTENT_FIELDS:
+            setattr(item, name, getattr(row, name))
+        item.category = lookups.categories[row.category_id]
+        items.append(item)
+    return items
+
+
+def _update(item, row, by):
+    """Save one changed item as the admin would: one history record, its bodies included."""
+    if sorted(row.body_ids) != sorted(item.purchasing_bodies.values_list("pk", flat=True)):
+        item.skip_history_when_saving = True  # the save below records the new bodies
+        try:
+            item.purchasing_bodies.set(row.body_ids)
+        finally:
+            del item.skip_history_when_saving
+    item._history_user = by
+    item._change_reason = _("从文件导入（按编码更新）：%(columns)s") % {
+        "columns": "、".join(change["column"] for change in row.changes)
+    }
+    item.save()
 
 
 def _build(edition, row, lookups):

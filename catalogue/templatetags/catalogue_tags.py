@@ -11,16 +11,27 @@ register = template.Library()
 PAGING_PARAMETERS = ("page", "all")
 
 
-@register.filter
-def yuan(value):
-    """120000 → "120,000.00 元"; empty when there is no budget."""
+def grouped(value):
+    """150000 → "150,000.00": how an amount reads on a page (the machine-readable exports keep 150000.00)."""
     if value in (None, ""):
         return ""
     try:
-        amount = Decimal(value)
+        return f"{Decimal(value):,.2f}"
     except (InvalidOperation, TypeError, ValueError):
         return ""
-    return gettext("%(amount)s 元") % {"amount": f"{amount:,.2f}"}
+
+
+@register.filter
+def amount(value):
+    """150000 → "150,000.00"; empty when there is none."""
+    return grouped(value)
+
+
+@register.filter
+def yuan(value):
+    """120000 → "120,000.00 元"; empty when there is no budget."""
+    text = grouped(value)
+    return gettext("%(amount)s 元") % {"amount": text} if text else ""
 
 
 @register.simple_tag(takes_context=True)
