@@ -9,7 +9,7 @@ The cache itself may then be anything: Django's local-memory cache by default (n
 Redis when REDIS_URL is set (shared by the nodes). Nobody ever has to reach a cache to clear it.
 
 The key also holds the day (a qualification lapses by date, not by a write), the interface
-language, the path with its query string, and a fingerprint of the code and templates, so a
+language, the display mode a visitor chose (长者模式, catalogue/preferences.py), the path with its query string, and a fingerprint of the code and templates, so a
 deploy that changes a page never serves the old one from a shared cache.
 
 Only anonymous GET and HEAD requests are served from or stored in the cache. A signed-in member
@@ -29,6 +29,8 @@ from django.db import connection
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+from catalogue.preferences import display_mode
 
 CACHE_ALIAS = "public"
 
@@ -86,7 +88,9 @@ def cache_key(request, version):
     query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
     path = hashlib.md5(f"{request.path}?{query}".encode(), usedforsecurity=False).hexdigest()
     day = timezone.localdate().isoformat()
-    return f"page:{release()}:{version}:{day}:{translation.get_language()}:{path}"
+    # The display mode (长者模式) changes the page's <body> class: each mode is a page of its own.
+    mode = display_mode(request)
+    return f"page:{release()}:{version}:{day}:{translation.get_language()}:{mode}:{path}"
 
 
 def _signed_in(request):

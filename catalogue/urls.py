@@ -20,4 +20,5 @@ urlpatterns = [
     path("evaluations/export.<str:fmt>", evaluations.evaluation_export, name="evaluation_export"),
     path("statistics/", stats.statistics, name="statistics"),
     path("language/", preferences.choose_language, name="language"),
+    path("display/", preferences.choose_display_mode, name="display_mode"),
 ]

@@ -40,7 +40,10 @@ def _caused_by_database_outage(exc):
 
 def database_unavailable(request=None):
     try:
-        content = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        # No request, so no context processor runs: the footer's marks are passed by hand.
+        from catalogue.context_processors import site_marks
+
+        content = loader.render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "site_marks": site_marks()})
     except Exception:  # the error page must never fail itself
         log.exception("the 503 page could not be rendered; sending the fixed one")
         content = FALLBACK_PAGE

@@ -90,7 +90,7 @@ def city():
 
 def test_default_language_is_chinese(client, city):
     html = page(client.get(reverse("catalogue:home")))
-    assert '<html lang="zh-hans">' in html
+    assert '<html lang="zh-hans" ' in html
     assert "检索事项" in nav(html)
     assert "承接主体名录" in nav(html)
     assert "Search items" not in html
@@ -102,7 +102,7 @@ def test_language_button_switches_to_english_and_back(client, city):
     home = reverse("catalogue:home")
     client.post(reverse("set_language"), {"language": "en", "next": home})
     html = page(client.get(home))
-    assert '<html lang="en">' in html
+    assert '<html lang="en" ' in html
     assert "Search items" in nav(html)
     assert ">简体中文</a>" in html  # the way back, in its own language
 

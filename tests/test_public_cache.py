@@ -76,7 +76,7 @@ def test_every_public_page_carries_an_etag(client, city, name):
 def test_every_public_url_goes_through_the_cache():
     """A public view added later without the cache would be the one page that scans on every request."""
     resolver = get_resolver("catalogue.urls")
-    uncached = {"language"}  # sets the visitor's own cookie and redirects
+    uncached = {"language", "display_mode"}  # set the visitor's own cookie and redirect
     for pattern in resolver.url_patterns:
         assert isinstance(pattern, URLPattern)
         if pattern.name in uncached:

@@ -10,6 +10,8 @@ from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 
+from catalogue.preferences import MODE_COOKIE, MODE_COOKIE_AGE, MODES, STANDARD
+
 
 def _safe_next(request):
     target = request.GET.get("next", "")
@@ -30,5 +32,21 @@ def choose_language(request):
             path=settings.LANGUAGE_COOKIE_PATH,
             samesite="Lax",
         )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def choose_display_mode(request):
+    """/display/?mode=elder&next=/editions/1/: 长者模式 (larger text, wider spacing, stronger contrast) or back.
+
+    The server renders the mode's class on <body>, so it works without JavaScript; the page cache keys
+    each page by the mode (catalogue/public_cache.py).
+    """
+    response = HttpResponseRedirect(_safe_next(request))
+    mode = request.GET.get("mode", "")
+    if mode == STANDARD:
+        response.delete_cookie(MODE_COOKIE, samesite="Lax")
+    elif mode in MODES:
+        response.set_cookie(MODE_COOKIE, mode, max_age=MODE_COOKIE_AGE, samesite="Lax")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "catalogue.context_processors.public_site",
             ],
         },
     },
@@ -186,6 +187,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# The marks a government site shows in its footer, each only when set (catalogue/context_processors.py):
+# nothing is invented, only the organiser has a default, the one the footer has always named.
+SITE_MARKS = {
+    "organiser": os.environ.get("DJANGO_SITE_ORGANISER", "咸宁市财政局"),  # 主办单位
+    "site_code": os.environ.get("DJANGO_SITE_CODE", ""),  # 网站标识码
+    "icp_number": os.environ.get("DJANGO_ICP_NUMBER", ""),  # ICP备案号
+    "icp_url": os.environ.get("DJANGO_ICP_URL", ""),  # the ICP registry's address, linked only when set
+    "psb_number": os.environ.get("DJANGO_PSB_NUMBER", ""),  # 公安机关备案号
+    "psb_url": os.environ.get("DJANGO_PSB_URL", ""),
+    "contact": os.environ.get("DJANGO_SITE_CONTACT", ""),  # 联系方式
+    "party_gov_mark": os.environ.get("DJANGO_PARTY_GOV_MARK", ""),  # 党政机关标识: the image's address
+    "party_gov_mark_url": os.environ.get("DJANGO_PARTY_GOV_MARK_URL", ""),  # where the mark links to
+}
+if SITE_MARKS["party_gov_mark"].startswith(("https://", "http://")):
+    # The mark is served by the registry: the page may show that one image from its origin.
+    _mark_origin = "/".join(SITE_MARKS["party_gov_mark"].split("/", 3)[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_mark_origin)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
