@@ -71,6 +71,14 @@ def test_the_ocds_link_serves_the_published_package(client, published):
     assert len(package["releases"]) == 40
 
 
+def test_the_ocds_record_package_link_serves_the_published_file(client, published):
+    response = client.get(reverse("catalogue:edition_ocds_records", args=[published.pk]))
+    assert response.status_code == 200
+    record = published.published_files.get(kind=PublishedFile.Kind.OCDS_RECORDS)
+    assert sha256(response.getvalue()) == record.sha256
+    assert len(json.loads(response.getvalue())["records"]) == 40
+
+
 def test_a_downloaded_copy_that_still_matches_answers_304(client, published):
     url = reverse("catalogue:edition_export", args=[published.pk, "csv"])
     etag = client.get(url)["ETag"]

@@ -80,12 +80,13 @@ class PublishedFile(models.Model):
         XLSX = "xlsx", "XLSX"
         JSON = "json", "JSON"
         OCDS = "ocds", _("OCDS 发布包")
+        OCDS_RECORDS = "ocds-records", _("OCDS 记录包")
         MANIFEST = "manifest", _("清单")
 
     edition = models.ForeignKey(
         "catalogue.Catalogue", verbose_name=_("所属目录"), on_delete=models.CASCADE, related_name="published_files"
     )
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("文件"), max_length=200)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

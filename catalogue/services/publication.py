@@ -92,6 +92,10 @@ def build_files(edition):
                 exports.filename(edition, "json")[0].replace(".json", "-ocds.json"),
                 exports.json_bytes(ocds.release_package(edition, ocds_items, site)),
             ),
+            PublishedFile.Kind.OCDS_RECORDS: (
+                exports.filename(edition, "json")[0].replace(".json", "-ocds-records.json"),
+                ocds.compact_json(ocds.record_package(edition, site)),
+            ),
         }
 
 

@@ -1,6 +1,6 @@
 """Open data: a public edition as an OCDS release package and record package (the mapping is catalogue/ocds.py)."""
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from catalogue import ocds
@@ -32,8 +32,10 @@ def edition_ocds(request, pk):
 def edition_ocds_records(request, pk):
     """/editions/<pk>/ocds-records.json: the edition's OCDS record package (catalogue.ocds.record_package)."""
     edition = get_object_or_404(Catalogue.objects.public().select_related("region"), pk=pk)
+    published = serve_published_file(request, edition, PublishedFile.Kind.OCDS_RECORDS)
+    if published is not None:
+        return published
     package = ocds.record_package(edition, site_address())
     if not package["records"]:
         raise Http404  # a record package holds at least one record
-    # Compact: a 2,000-item edition's records are several megabytes, most of it indentation otherwise.
-    return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    return HttpResponse(ocds.compact_json(package), content_type="application/json; charset=utf-8")

@@ -12,6 +12,7 @@ CONTENT_TYPES = {
     PublishedFile.Kind.XLSX: XLSX_CONTENT_TYPE,
     PublishedFile.Kind.JSON: "application/json; charset=utf-8",
     PublishedFile.Kind.OCDS: "application/json; charset=utf-8",
+    PublishedFile.Kind.OCDS_RECORDS: "application/json; charset=utf-8",
 }
 
 
