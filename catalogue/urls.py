@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compare, editions, evaluations, opendata, preferences, providers, search, stats
+from .views import compare, discovery, editions, evaluations, opendata, preferences, providers, search, stats
 
 app_name = "catalogue"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("statistics/", stats.statistics, name="statistics"),
     path("language/", preferences.choose_language, name="language"),
     path("display/", preferences.choose_display_mode, name="display_mode"),
+    path("site-map/", discovery.site_map, name="site_map"),
+    path("sitemap.xml", discovery.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", discovery.sitemap_section, name="sitemap_section"),
+    path("robots.txt", discovery.robots_txt, name="robots"),
+    path("feeds/editions.atom", discovery.edition_feed, name="feed"),
+    path("feeds/<slug:region>/editions.atom", discovery.edition_feed, name="region_feed"),
 ]
