@@ -17,7 +17,7 @@ from .models import Catalogue, EditionFigures, Evaluation, Region, ServiceCatego
 
 
 def _newest_figures():
-    return EditionFigures.objects.filter(edition__in=Catalogue.objects.newest_published()).order_by()
+    return EditionFigures.objects.in_force().order_by()
 
 
 def areas():
@@ -60,7 +60,7 @@ def coverage(region_list, area_list):
     Returns (rows, column_totals): a CoverageRow per region (edition None when
     the region has published nothing) and, per column, how many regions cover it.
     """
-    newest = {edition.region_id: edition for edition in Catalogue.objects.newest_published()}
+    newest = {edition.region_id: edition for edition in Catalogue.objects.in_force()}
     counts = {}
     rows = EditionFigures.objects.filter(edition__in=[edition.pk for edition in newest.values()]).values(
         "edition_id", "area", "items", "transactional"

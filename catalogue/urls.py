@@ -13,6 +13,7 @@ urlpatterns = [
     path("editions/<int:pk>/ocds-records.json", opendata.edition_ocds_records, name="edition_ocds_records"),
     path("items/<int:pk>/", editions.item_detail, name="item"),
     path("search/", search.search, name="search"),
+    path("search/export.<str:fmt>", search.search_export, name="search_export"),
     path("providers/", providers.provider_list, name="providers"),
     path("providers/export.<str:fmt>", providers.provider_export, name="provider_export"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider"),

@@ -22,6 +22,14 @@ class CatalogueQuerySet(models.QuerySet):
         newer = Catalogue.objects.published().filter(region=models.OuterRef("region"), year__gt=models.OuterRef("year"))
         return self.published().exclude(models.Exists(newer))
 
+    def in_force(self, year=None):
+        """现行: each region's newest published edition, or with `year` each region's revision in force for it.
+
+        The one meaning of 现行 on the public site: search, the home page's counts and the
+        statistics all read it (EditionFigures.objects.in_force, CatalogueItem.objects.in_force).
+        """
+        return self.newest_published() if year is None else self.published().filter(year=year)
+
     def public(self):
         """Everything the public may open: the revision in force and the ones it replaced."""
         return self.filter(status__in=Catalogue.PUBLIC_STATUSES)

@@ -44,12 +44,18 @@ class CatalogueItemQuerySet(models.QuerySet):
         return self.filter(edition__status__in=Catalogue.PUBLIC_STATUSES)
 
     def current(self):
-        """Items of the revisions in force: what search, statistics and counts show."""
+        """Items of the revision in force of every year (what a contract of that year may buy).
+
+        Not the public's 现行, which is each region's newest edition only: see in_force()."""
         return self.filter(edition__status=Catalogue.Status.PUBLISHED)
 
     def latest(self):
         """Items of each region's newest published edition: the statistics' picture of today."""
         return self.filter(edition__in=Catalogue.objects.newest_published())
+
+    def in_force(self, year=None):
+        """Items of the catalogues in force (现行, Catalogue.objects.in_force): what search finds."""
+        return self.filter(edition__in=Catalogue.objects.in_force(year))
 
     def visible_to(self, user):
         """Items a staff user may open: all, their region's, or those their own body buys."""

@@ -39,6 +39,14 @@ class PublicVersion(models.Model):
         return self.token
 
 
+class EditionFiguresQuerySet(models.QuerySet):
+    def in_force(self, year=None):
+        """The figures of the catalogues in force (现行, Catalogue.objects.in_force): home and statistics."""
+        from .editions import Catalogue
+
+        return self.filter(edition__in=Catalogue.objects.in_force(year))
+
+
 class EditionFigures(models.Model):
     """An edition's counts in one 一级 service area, computed when the edition is published.
 
@@ -57,6 +65,8 @@ class EditionFigures(models.Model):
     budgeted = models.PositiveIntegerField(_("有预算的事项数"), default=0)
     budget_total = models.DecimalField(_("预算合计（元）"), max_digits=18, decimal_places=2, null=True, blank=True)
     transactional = models.PositiveIntegerField(_("事务性管理服务事项数"), default=0)
+
+    objects = EditionFiguresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("目录统计")

@@ -54,10 +54,7 @@ def _with_item_count(editions):
 def home(request):
     editions = _with_item_count(Catalogue.objects.public().for_display())
     current_counts = dict(
-        EditionFigures.objects.filter(edition__in=Catalogue.objects.published())
-        .values_list("area")
-        .annotate(count=Sum("items"))
-        .order_by()
+        EditionFigures.objects.in_force().values_list("area").annotate(count=Sum("items")).order_by()
     )
     areas = list(ServiceCategory.objects.areas().order_by("order", "code"))
     for area in areas:

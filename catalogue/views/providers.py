@@ -77,7 +77,7 @@ def provider_detail(request, pk):
     # The ids themselves, not a join on the tree: the items' category index then finds them directly.
     below = list(ServiceCategory.objects.and_below(category_ids).values_list("pk", flat=True)) if category_ids else []
     items = (
-        CatalogueItem.objects.current()
+        CatalogueItem.objects.in_force()  # 现行, as on search, the home page and the statistics
         .filter(category__in=below)
         .select_related("edition__region", "category__parent__parent")
         .order_by("edition__region__order", "-edition__year", "category__code", "code")

@@ -75,7 +75,7 @@ def statistics(request):
             charts.bar_chart(
                 "chart-regions",
                 _("各地区的事项数"),
-                _("各地区现行目录（各年度已发布版次）中的事项数，市本级在前。"),
+                _("各地区现行目录（各地区最新发布的版次）中的事项数，市本级在前。"),
                 [(region.name, row["items"]) for region, row in region_rows],
                 formatter=lambda value: _("%(n)s 项") % {"n": int(value)},
             ),
