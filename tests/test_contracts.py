@@ -268,6 +268,21 @@ def test_the_provider_choice_shows_each_candidates_state_and_recent_grades(clien
     assert "标有 ⚠ 的，最近一次绩效评价为不合格" in page
 
 
+def test_a_department_is_offered_no_pending_or_suspended_provider_of_another_region(client, graded):
+    from django.core.management import call_command
+
+    f.provider("赤壁市待认定养老服务中心", region_slug="chibi", qualification_status=Provider.QualificationStatus.PENDING)
+    f.provider("赤壁市暂停承接社工中心", region_slug="chibi", qualification_status=Provider.QualificationStatus.SUSPENDED)
+    department = f.department()
+    call_command("setup_roles", verbosity=0)  # the department's group and its permissions
+    client.force_login(department)
+    response = client.get(admin_url(Contract, "add"))
+    assert response.status_code == 200
+    labels = " ".join(label for _value, label in response.context["adminform"].form.fields["provider"].choices)
+    assert "咸宁市阳光社会工作服务中心" in labels  # qualified: public data
+    assert "待认定" not in labels and "暂停承接" not in labels
+
+
 def test_the_provider_choice_reads_grades_in_a_fixed_number_of_queries(client, shicaizheng, graded, django_assert_max_num_queries):
     for n in range(30):
         f.provider(f"咸宁市第{n}社会工作服务中心", categories=("C02",))

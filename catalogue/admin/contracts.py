@@ -69,7 +69,10 @@ class ContractAdminForm(forms.ModelForm):
             )
         provider = self.fields.get("provider")
         if provider is not None:
-            provider.queryset = Provider.objects.order_by("name")
+            # Only providers this role may see (a department never sees a pending or suspended one), and
+            # the contract's own provider, whatever has happened to it since.
+            own = Provider.objects.filter(pk=self.instance.provider_id) if self.instance.provider_id else Provider.objects.none()
+            provider.queryset = (Provider.objects.visible_to(self.staff_user) | own).distinct().order_by("name")
             provider.help_text = FLAG_HELP
 
 
