@@ -159,3 +159,24 @@ def default_partner(edition, candidates):
         return max(earlier, key=lambda other: (other.year, other.revision))
     later = [other for other in candidates if (other.year, other.revision) > key]
     return min(later, key=lambda other: (other.year, other.revision)) if later else None
+
+
+def publication_baseline(edition):
+    """What publishing `edition` (a draft) would change from: the revision in force for its region and
+    year, or else the region's newest published edition of an earlier year; None for a first catalogue."""
+    from .models import Catalogue
+
+    published = Catalogue.objects.published().filter(region=edition.region_id).exclude(pk=edition.pk)
+    same_year = published.filter(year=edition.year).first()
+    if same_year is not None:
+        return same_year
+    return published.filter(year__lt=edition.year).order_by("-year", "-revision").first()
+
+
+def publication_diff(edition):
+    """EditionDiff of a draft against its publication baseline (every item added when there is none)."""
+    baseline = publication_baseline(edition)
+    if baseline is not None:
+        return compare_editions(baseline, edition)
+    (items,) = items_for_comparison(edition)
+    return EditionDiff(None, edition, added=sorted(items, key=lambda item: (item.code, item.pk)))

@@ -39,7 +39,7 @@ class PublishForm(OperationForm):
     document_number = forms.CharField(
         label=_("文号"),
         max_length=60,
-        help_text=_("例如：咸财综发〔2016〕12号"),
+        help_text=_("例如：咸财综发〔2016〕12号。按“机关代字〔年份〕序号号”保存，年份须与发布日期一致。"),
         error_messages={"required": _("发布目录须填写文号。")},
     )
     published_on = forms.DateField(
@@ -62,6 +62,37 @@ class WithdrawForm(OperationForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("写入目录的历史记录，例如“文号有误，重新印发”。"),
         error_messages={"required": _("撤回目录须说明理由。")},
+    )
+
+
+class RevisionForm(OperationForm):
+    notes = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("新版次的说明，例如调整了哪些事项、依据什么文件；不填则沿用原版次的说明。"),
+    )
+
+
+class CorrectionForm(OperationForm):
+    document_number = forms.CharField(
+        label=_("文号"),
+        max_length=60,
+        help_text=_("更正后的文号，例如：咸财综发〔2016〕12号。"),
+        error_messages={"required": _("发布目录须填写文号。")},
+    )
+    published_on = forms.DateField(
+        label=_("发布日期"),
+        widget=DateInput,
+        error_messages={"required": _("发布目录须填写发布日期。"), "invalid": _("请输入有效的日期，例如 2016-03-01。")},
+    )
+    reason = forms.CharField(
+        label=_("更正理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如“印发稿文号为3号，录入时误为30号”。理由在公开页面上显示，并记入目录的历史记录。"),
+        error_messages={"required": _("更正发布信息须说明理由。")},
     )
 
 
@@ -100,12 +131,19 @@ def initial_next_year(edition: Catalogue):
     return {"year": edition.year + 1}
 
 
+def initial_correction(edition: Catalogue):
+    return {"document_number": edition.document_number, "published_on": edition.published_on}
+
+
 __all__ = [
+    "CorrectionForm",
     "NextYearForm",
     "OperationForm",
     "PilotCommentForm",
     "PilotReturnForm",
     "PublishForm",
+    "RevisionForm",
     "WithdrawForm",
+    "initial_correction",
     "initial_next_year",
 ]

@@ -1,12 +1,19 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
+from catalogue.compare import publication_diff
+from catalogue.filters import TABLE_ORDER
 from catalogue.models import Catalogue, CatalogueItem
 from catalogue.scopes import Scope
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
+from catalogue.services.editions import correct_publication
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, add_url, autocomplete_origin, changelist_url
 from .items import CatalogueItemInline
@@ -15,6 +22,21 @@ from .operations import Operation, OperationsAdminMixin
 # Above this many items an edition's page links to the (paginated) item changelist instead of
 # rendering every item as an inline form.
 INLINE_MAX_ITEMS = 40
+
+def preview_url(edition):
+    return reverse("admin:catalogue_catalogue_preview", args=[edition.pk])
+
+
+def may_preview(scope, edition):
+    """The whole draft, as the public will see it: for municipal finance and the county office of its region.
+    Department staff see only their own body's items of a draft (catalogue/scopes.py), so not the preview."""
+    return scope.sees_everything or (scope.is_county and scope.region_id == edition.region_id)
+
+
+def publication_summary(edition):
+    """What the 发布 page shows above the form: what publishing changes, and the way to the preview."""
+    return {"diff": publication_diff(edition), "preview_link": preview_url(edition)}
+
 
 # Publishing and withdrawing belong to municipal finance (scope.may_review); a county office may
 # open a correction or next year's catalogue for its own region (the services check the region).
@@ -28,9 +50,32 @@ EDITION_OPERATIONS = (
         ),
         role_allows=lambda scope: scope.may_review,
         state_allows=lambda edition: edition.is_draft,
-        explanation=_("发布后目录即向社会公开并冻结，其中的事项不能再修改；同一行政区划同一年度原已发布的版次将标为“已被替代”。"),
+        explanation=_(
+            "发布后目录即向社会公开并冻结，其中的事项不能再修改；同一行政区划同一年度原已发布的版次将标为“已被替代”。"
+            "请先核对下面的变化，必要时预览公开页面，再填写文号和发布日期。"
+        ),
         done=_("已发布：%(object)s。"),
         single_only=True,
+        bulk_label=_("发布所选目录"),
+        summary_template="catalogue/includes/publication_changes.html",
+        summary=publication_summary,
+    ),
+    Operation(
+        name="correct",
+        label=_("更正文号或发布日期"),
+        form_class=forms.CorrectionForm,
+        run=lambda edition, user, document_number, published_on, reason: correct_publication(
+            edition, by=user, document_number=document_number, published_on=published_on, reason=reason
+        ),
+        role_allows=lambda scope: scope.may_review,
+        state_allows=lambda edition: edition.is_public,
+        initial=forms.initial_correction,
+        explanation=_(
+            "只用于更正录入错误的文号或发布日期，目录内容不变（内容调整请用“动态调整”）。更正在公开页面上注明，"
+            "并记入历史记录；发布文件（CSV、XLSX、JSON、OCDS 和清单）按更正后的文号重新生成，原文件的校验值保留在更正记录中。"
+        ),
+        done=_("已更正发布信息：%(object)s。"),
+        bulk=False,
     ),
     Operation(
         name="withdraw",
@@ -42,15 +87,19 @@ EDITION_OPERATIONS = (
         explanation=_("撤回后公众不再能看到该版次；记录和历史仍然保留。"),
         done=_("已撤回：%(object)s。"),
         button_class="operation-button--danger",
+        bulk_label=_("撤回所选目录"),
     ),
     Operation(
         name="revise",
         label=_("动态调整"),
-        run=lambda edition, user: open_revision(edition, by=user),
+        form_class=forms.RevisionForm,
+        run=lambda edition, user, notes: open_revision(edition, by=user, notes=notes),
         role_allows=lambda scope: scope.sees_everything or scope.is_county,
         state_allows=lambda edition: edition.status == Catalogue.Status.PUBLISHED,
+        initial=lambda edition: {"notes": edition.notes},
         explanation=_("以该版次为底稿新建下一个修订版次（草稿），在草稿中修改后发布，发布时原版次被替代。"),
         done=_("已新建修订版次：%(object)s（草稿）。"),
+        bulk_label=_("为所选目录新建修订版次（动态调整）"),
     ),
     Operation(
         name="next-year",
@@ -59,22 +108,26 @@ EDITION_OPERATIONS = (
         run=lambda edition, user, year: open_next_year(edition.region, year, by=user),
         role_allows=lambda scope: scope.sees_everything or scope.is_county,
         initial=forms.initial_next_year,
-        explanation=_("以该行政区划最新发布的版次为底稿，新建所填年度的目录草稿。"),
+        explanation=_(
+            "以该行政区划最新发布的版次为底稿，新建所填年度的目录草稿；该年度只有审核通过的试点事项时，"
+            "将上一年度的事项并入其中。"
+        ),
         done=_("已新建目录草稿：%(object)s。"),
+        bulk_label=_("为所选目录编制下一年度目录"),
     ),
 )
 
 
 @admin.register(Catalogue)
 class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistoryAdmin):
+    # The title already names the region and the year; 年度/版次 in one short column, dates as 2017-08-15,
+    # so at 1366 px the 文号, the date and the item count stay in view (issue 12, finding 7).
     list_display = [
         "title",
-        "region",
-        "year",
-        "revision",
+        "year_and_revision",
         "status",
         "document_number",
-        "published_on",
+        "published_on_display",
         "item_count_link",
     ]
     list_filter = ["status", "region", "year"]
@@ -107,7 +160,59 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
             # The state changes only through the 发布 / 撤回 operations (the services); a superuser
             # keeps the raw fields as an escape hatch, still bound by the model's constraints.
             fields += [name for name in ("status", "document_number", "published_on") if name not in fields]
+        if obj is not None:
+            # Which catalogue a draft is (its region, year and revision) is fixed when it is opened:
+            # its items, its pilot items and its revisions all hang on it (issue 12, finding 4).
+            fields += [name for name in ("region", "year", "revision") if name not in fields]
         return fields
+
+    # The preview: a draft as the public page will show it, before 确认发布 ------------------------
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="catalogue_catalogue_preview")
+        ]
+        return own + super().get_urls()
+
+    def preview_view(self, request, object_id):
+        """The public edition page for a draft, with what publishing it changes; staff only, never cached."""
+        from catalogue.views.editions import render_edition
+
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None or not may_preview(Scope.of(request.user), edition):
+            raise self.not_found()
+        if not edition.is_draft:
+            if edition.is_public:
+                return redirect(edition.get_absolute_url())
+            raise self.not_found()
+        items = CatalogueItem.objects.filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER)
+        edition.item_count = items.count()
+        publish = self.get_operation("publish")
+        response = render_edition(
+            request,
+            edition,
+            items,
+            extra={
+                "preview": True,
+                "preview_url": request.path,
+                "diff": publication_diff(edition),
+                "publish_url": self.operation_url(edition, publish) if self.role_allows(request, publish) else "",
+                "back_url": reverse("admin:catalogue_catalogue_change", args=[edition.pk]),
+                # Links the public page has once the edition is published (compare, exports) lead
+                # nowhere for a draft.
+                "can_compare": False,
+            },
+            template="catalogue/edition_preview.html",
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.is_draft and may_preview(Scope.of(request.user), obj):
+            extra_context["preview_url"] = preview_url(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def is_frozen(self, request, obj):
         """A published, superseded or withdrawn edition is a public record: never edited in place."""
@@ -137,6 +242,14 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     def _item_count(obj):
         count = getattr(obj, "item_count", None)
         return obj.items.count() if count is None else count
+
+    @admin.display(description=_("年度/版次"), ordering="year")
+    def year_and_revision(self, obj):
+        return obj.label
+
+    @admin.display(description=_("发布日期"), ordering="published_on")
+    def published_on_display(self, obj):
+        return obj.published_on.isoformat() if obj.published_on else self.get_empty_value_display()
 
     @admin.display(description=_("事项数"), ordering="item_count")
     def item_count_link(self, obj):

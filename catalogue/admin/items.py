@@ -13,6 +13,12 @@ from catalogue.scopes import Scope
 from .base import ScopedHistoryAdmin, ScopedQuerysetMixin, titled, without_related_links
 
 FROZEN_NOTE = _("本目录已不是草稿，其中的事项只能查看；如需调整，请新建修订版次（动态调整）。")
+# Department staff may not open a revision (only finance offices may): they are told whom to ask.
+FROZEN_NOTE_FOR_DEPARTMENTS = _("本目录已不是草稿，其中的事项只能查看；如需调整，请联系本级财政部门新建修订版次。")
+
+
+def frozen_note(request):
+    return FROZEN_NOTE_FOR_DEPARTMENTS if Scope.of(request.user).is_department else FROZEN_NOTE
 
 
 def edition_is_frozen(edition):
@@ -238,7 +244,7 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and edition_is_frozen(obj.edition):
             (title, options), *rest = fieldsets
-            fieldsets = [(title, {**options, "description": FROZEN_NOTE}), *rest]
+            fieldsets = [(title, {**options, "description": frozen_note(request)}), *rest]
         return fieldsets
 
     def view_on_site(self, obj):

@@ -41,6 +41,11 @@ class Operation:
     bulk: bool = True  # offered as a bulk action too
     single_only: bool = False  # the bulk action takes exactly one row (publishing asks one 文号)
     button_class: str = ""
+    # The bulk action's label when "<label>所选<name>" would not be Chinese (为所选目录编制下一年度目录).
+    bulk_label: str = ""
+    # Shown above the form for one object: a template and the context it needs (what publishing changes).
+    summary_template: str = ""
+    summary: Callable = lambda obj: {}
 
     @property
     def asks_input(self):
@@ -148,6 +153,8 @@ class OperationsAdminMixin:
             "cancel_url": cancel_url,
             "media": self.media + form.media,
         }
+        if operation.summary_template and len(objects) == 1:
+            context.update(operation.summary(objects[0]), summary_template=operation.summary_template)
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.operation_template, context)
 
@@ -160,10 +167,11 @@ class OperationsAdminMixin:
         for operation in self.operations:
             if operation.bulk and self.role_allows(request, operation):
                 name = f"do_{operation.name}"
-                actions[name] = (self._bulk_action(operation), name, gettext("%(operation)s所选%(name)s") % {
+                label = operation.bulk_label or gettext("%(operation)s所选%(name)s") % {
                     "operation": operation.label,
                     "name": self.opts.verbose_name,
-                })
+                }
+                actions[name] = (self._bulk_action(operation), name, label)
         return actions
 
     def _bulk_action(self, operation):

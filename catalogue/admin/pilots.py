@@ -6,8 +6,13 @@ trail. A county office edits its drafts and returned items only; once submitted 
 until it comes back.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -16,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import forms
 from catalogue.models import PilotItem, PilotTransition
 from catalogue.scopes import Scope
-from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item
+from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin
 from .operations import Operation, OperationsAdminMixin
@@ -41,8 +46,19 @@ PILOT_OPERATIONS = (
         run=lambda pilot, user, comment: submit_pilot_item(pilot, by=user, comment=comment),
         role_allows=may_submit,
         state_allows=_state_allows(Action.SUBMIT),
-        explanation=_("报送后由市财政局审核；审核期间不能修改。"),
+        explanation=_("报送后由市财政局审核；审核期间不能修改，审核前可以撤回报送。"),
         done=_("已报送：%(object)s。"),
+    ),
+    Operation(
+        name=Action.WITHDRAW,
+        label=Action.WITHDRAW.label,
+        form_class=forms.PilotCommentForm,
+        run=lambda pilot, user, comment: withdraw_pilot_submission(pilot, by=user, comment=comment),
+        role_allows=may_submit,
+        state_allows=_state_allows(Action.WITHDRAW),
+        explanation=_("市财政局审核前，可以撤回报送：事项回到草稿，修改后重新报送。撤回记入流转记录，并通知市财政局。"),
+        done=_("已撤回报送：%(object)s，现为草稿。"),
+        bulk_label=_("撤回所选试点事项的报送"),
     ),
     Operation(
         name=Action.APPROVE,
@@ -68,10 +84,75 @@ PILOT_OPERATIONS = (
 )
 
 
+# Only a submitted or returned item is waiting for someone; a draft has not been sent, an approved one is done.
+WAITING_STATES = {PilotItem.Status.SUBMITTED, PilotItem.Status.RETURNED}
+
+
 def age_in_days(pilot, now=None):
     """Days since the item last changed state (or was created): how long it has waited."""
     since = pilot.status_changed_at or pilot.created_at
     return ((now or timezone.now()) - since).days
+
+
+def last_step(pilot, action):
+    steps = [step for step in pilot.transitions.all() if step.action == action]
+    return steps[-1] if steps else None
+
+
+def _who(step):
+    if step is None or step.by is None:
+        return "—"
+    return step.by.get_full_name() or step.by.get_username()
+
+
+def _when(step):
+    return timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M") if step else "—"
+
+
+def status_banner(pilot, scope):
+    """What the top of a pilot item's page says about where it stands, and what to do next."""
+    Status = PilotItem.Status
+    county = may_submit(scope)
+    if pilot.status == Status.DRAFT:
+        withdrawn = last_step(pilot, Action.WITHDRAW)
+        lead = gettext("已撤回报送，现为草稿，尚未重新报送。") if withdrawn else gettext("草稿，尚未报送。")
+        advice = (
+            gettext("市财政局还看不到这个事项。填写完整后，请点“保存并报送”。")
+            if county
+            else gettext("报送单位还没有报送这个事项。")
+        )
+        return {"kind": "draft", "lead": lead, "text": advice}
+    if pilot.status == Status.SUBMITTED:
+        step = last_step(pilot, Action.SUBMIT)
+        text = gettext("%(when)s 由 %(who)s 报送，等待市财政局审核。") % {"when": _when(step), "who": _who(step)}
+        if county:
+            text += gettext("审核前如需修改，可先“撤回报送”。")
+        return {"kind": "submitted", "lead": gettext("已报送。"), "text": text}
+    if pilot.status == Status.RETURNED:
+        step = last_step(pilot, Action.RETURN)
+        return {
+            "kind": "returned",
+            "lead": gettext("已被市财政局退回。"),
+            "text": gettext("%(when)s 由 %(who)s 退回，理由：") % {"when": _when(step), "who": _who(step)},
+            "reason": step.comment if step else "",
+            "after": gettext("请按退回理由修改后，点“保存并报送”重新报送。") if county else "",
+        }
+    step = last_step(pilot, Action.APPROVE)
+    banner = {
+        "kind": "approved",
+        "lead": gettext("已审核通过。"),
+        "text": gettext("%(when)s 由 %(who)s 审核通过，已作为试点事项列入目录：") % {"when": _when(step), "who": _who(step)},
+    }
+    item = pilot.catalogue_item
+    if item is not None:
+        banner["link"] = reverse("admin:catalogue_catalogueitem_change", args=[item.pk])
+        banner["link_text"] = f"{item.edition.region.name} {item.edition.label} · {item.code} {item.name}"
+    return banner
+
+
+def submitting(request):
+    """True when the clerk pressed 保存并报送 (the form is then checked for what a submission needs)."""
+    return request.method == "POST" and "_submit" in request.POST
 
 
 class PilotYearFilter(admin.SimpleListFilter):
@@ -133,6 +214,109 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         trail = Prefetch("transitions", queryset=PilotTransition.objects.select_related("by"))
         return super().get_queryset(request).prefetch_related(trail)
 
+    # 保存草稿 and 保存并报送 ------------------------------------------------------------------------
+    #
+    # A draft is saved as far as it is written; 保存并报送 saves it and submits it in one go, and the
+    # form then asks for what a submission needs (PilotItem.submission_errors) on the fields at fault.
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not submitting(request):
+            return form
+
+        class SubmittingForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                for field, message in self.instance.submission_errors().items():
+                    if field in self.fields and field not in self._errors:
+                        self.add_error(field, message)
+                    elif field not in self.fields:
+                        self.add_error(None, message)
+
+        SubmittingForm.__name__ = form.__name__
+        return SubmittingForm
+
+    def _form_context(self, request, obj):
+        scope = Scope.of(request.user)
+        context = {"pilot_submit_row": may_submit(scope) and (obj is None or obj.is_editable)}
+        if obj is not None:
+            context["pilot_banner"] = status_banner(obj, scope)
+            context["application_url"] = reverse("admin:catalogue_pilotitem_application", args=[obj.pk])
+        return context
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {**(extra_context or {}), **self._form_context(request, None)})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = self._form_context(request, obj) if obj is not None else {}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if submitting(request):
+            return self._submit_saved(request, obj)
+        response = super().response_add(request, obj, post_url_continue)
+        self._remind_not_submitted(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        if submitting(request):
+            return self._submit_saved(request, obj)
+        response = super().response_change(request, obj)
+        self._remind_not_submitted(request, obj)
+        return response
+
+    def _submit_saved(self, request, obj):
+        try:
+            submit_pilot_item(obj, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reason = "；".join(str(message) for message in getattr(error, "messages", [error]))
+            self.message_user(
+                request, gettext("已保存草稿，但没有报送：%(reason)s") % {"reason": reason}, messages.ERROR
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("已保存并报送：%(object)s。市财政局审核期间不能修改；审核前可以撤回报送。") % {"object": obj},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:catalogue_pilotitem_change", args=[obj.pk]))
+
+    def _remind_not_submitted(self, request, obj):
+        if obj.is_editable and may_submit(Scope.of(request.user)):
+            self.message_user(
+                request,
+                gettext("“%(object)s”已保存为草稿，尚未报送：市财政局还看不到它。填写完整后请点“保存并报送”。")
+                % {"object": obj.name},
+                messages.WARNING,
+            )
+
+    # 申报表: the application with its trail, to print, sign and seal ----------------------------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/application/",
+                self.admin_site.admin_view(self.application_view),
+                name="catalogue_pilotitem_application",
+            )
+        ]
+        return own + super().get_urls()
+
+    def application_view(self, request, object_id):
+        pilot = self.get_object(request, unquote(object_id))
+        if pilot is None or not self.has_view_permission(request, pilot):
+            raise self.not_found()
+        context = {
+            "pilot": pilot,
+            "path": pilot.category.ancestors(),
+            "bodies": list(pilot.purchasing_bodies.order_by("name")),
+            "steps": list(pilot.transitions.all()),
+            "printed_at": timezone.localtime(),
+            "back_url": reverse("admin:catalogue_pilotitem_change", args=[pilot.pk]),
+        }
+        return TemplateResponse(request, "admin/catalogue/pilotitem/application.html", context)
+
     def is_frozen(self, request, obj):
         """Submitted and approved items are read-only; drafts and returned items are the county's to edit."""
         return not obj.is_editable
@@ -156,7 +340,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     @admin.display(description=_("等待天数"))
     def age(self, obj):
-        if obj is None or obj.pk is None:
+        if obj is None or obj.pk is None or obj.status not in WAITING_STATES:
             return self.get_empty_value_display()
         return gettext("%(days)s 天") % {"days": age_in_days(obj)}
 
@@ -164,8 +348,6 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     def catalogue_item_link(self, obj):
         if obj is None or obj.catalogue_item_id is None:
             return self.get_empty_value_display()
-        from django.urls import reverse
-
         url = reverse("admin:catalogue_catalogueitem_change", args=[obj.catalogue_item_id])
         return format_html('<a href="{}">{}</a>', url, obj.catalogue_item)
 

@@ -33,6 +33,8 @@ class Queue:
     total: int = 0
     empty: str = ""
     more_url: str = ""
+    # The column of free text (a return reason) that wraps and takes the width; the others stay on one line.
+    text_column: int | None = None
 
 
 def _age(pilot, now):
@@ -86,6 +88,7 @@ def returned_queue(user, now):
         total=returned.count(),
         empty=_("没有被退回的事项。"),
         more_url=changelist_url(PilotItem, status__exact=PilotItem.Status.RETURNED),
+        text_column=2,
     )
 
 

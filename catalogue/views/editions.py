@@ -77,7 +77,13 @@ def _edition_items(edition):
 @public_page
 def edition_detail(request, pk):
     edition = _public_edition(pk)
-    item_filter = EditionItemFilter(request.GET or None, queryset=_edition_items(edition), edition=edition)
+    return render_edition(request, edition, _edition_items(edition))
+
+
+def render_edition(request, edition, items, extra=None, template="catalogue/edition_detail.html"):
+    """The edition's page for these items: the public page, and (with `extra`) staff's preview of a draft
+    as the public will see it once published (catalogue/admin/editions.py)."""
+    item_filter = EditionItemFilter(request.GET or None, queryset=items, edition=edition)
     show_all = request.GET.get("all") == "1"
     page, page_message = paginate(request, item_filter.qs, ROWS_ALL if show_all else ROWS_PER_PAGE)
     rows = exports.table_rows(page.object_list, start=page.start_index() or 1)
@@ -92,7 +98,7 @@ def edition_detail(request, pk):
         messages.append(page_message)
     return render(
         request,
-        "catalogue/edition_detail.html",
+        template,
         {
             "edition": edition,
             "filter": item_filter,
@@ -106,6 +112,8 @@ def edition_detail(request, pk):
             "other_revisions": same_year,
             "can_compare": len(region_editions) > 1,
             "published_files": list(edition.published_files.all()),
+            "corrections": list(edition.corrections.all()),
+            **(extra or {}),
         },
     )
 
