@@ -255,5 +255,19 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Each record names its office (catalogue.models.staff.office_of): read with the records.
+        return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related(
+            "history_user__staff_profile__region", "history_user__staff_profile__purchasing_body"
+        )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        from .history import ClerkHistoryContext
+
+        return ClerkHistoryContext(self.model, historical_record)
+
+    def history_view_title(self, request, obj):
+        return gettext("“%(object)s”的修改历史") % {"object": obj}
+
     def has_change_history_permission(self, request, obj=None):
         return False

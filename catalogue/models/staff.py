@@ -34,6 +34,32 @@ class StaffProfile(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
 
+    @property
+    def office(self):
+        """The office the account acts for, as records name it: its purchasing body, or the finance bureau
+        of its region (咸安区财政局), or 咸宁市财政局. Office names are data, as in the policy, so not translated."""
+        if self.purchasing_body_id:
+            return self.purchasing_body.name
+        if self.role == self.Role.COUNTY_FINANCE and self.region_id:
+            return f"{self.region.name}财政局"
+        return "咸宁市财政局"
+
+
+def office_of(user):
+    """Who did something, as a clerk reads it in a history: the office, and the person's name if known.
+
+    “咸安区财政局（张三）”, not the login name; a superuser without a profile is 系统管理员, and a change
+    made by no account (a command, a migration, or an account since deleted) is 未记录.
+    """
+    if user is None:
+        return _("未记录")
+    profile = getattr(user, "staff_profile", None)
+    office = profile.office if profile is not None else (_("系统管理员") if user.is_superuser else "")
+    name = user.get_full_name()
+    if office and name:
+        return f"{office}（{name}）"
+    return str(office or name or user.get_username())
+
     def clean(self):
         if self.role == self.Role.COUNTY_FINANCE and not self.region_id:
             raise ValidationError({"region": _("县级财政部门账号须绑定行政区划。")})

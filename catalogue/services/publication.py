@@ -156,14 +156,7 @@ def _who(user):
     if user is None:
         return None
     profile = getattr(user, "staff_profile", None)
-    if profile is None:
-        office = ""
-    elif profile.purchasing_body_id:
-        office = profile.purchasing_body.name
-    elif profile.role == profile.Role.COUNTY_FINANCE and profile.region_id:
-        office = f"{profile.region.name}财政局"
-    else:
-        office = "咸宁市财政局"
+    office = profile.office if profile is not None else ""
     return {"username": user.get_username(), "name": user.get_full_name(), "office": office}
 
 
