@@ -200,3 +200,30 @@ def test_nobody_adds_edits_or_deletes_notifications_in_the_admin(client, people)
     assert client.get(admin_url(Notification, "add")).status_code == 403
     assert client.post(admin_url(Notification, "delete", note.pk)).status_code in (403, 404)
     assert Notification.objects.filter(pk=note.pk).exists()
+
+
+# Email settings --------------------------------------------------------------------------------------
+
+
+def email_settings(**env):
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_HOST or '-', settings.EMAIL_PORT, settings.EMAIL_USE_TLS, "
+        "settings.EMAIL_USE_SSL, settings.EMAIL_TIMEOUT)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env, DJANGO_SETTINGS_MODULE="procurement.settings.base", DJANGO_SECRET_KEY="k")
+    result = subprocess.run([sys.executable, "-c", probe], env=clean, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_email_goes_to_the_console_unless_an_smtp_host_is_set():
+    assert email_settings() == ["django.core.mail.backends.console.EmailBackend", "-", "587", "True", "False", "10"]
+    assert email_settings(DJANGO_EMAIL_HOST="smtp.xianning.gov.cn", DJANGO_EMAIL_USE_SSL="1", DJANGO_EMAIL_PORT="465") == [
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.xianning.gov.cn", "465", "False", "True", "10"
+    ]
