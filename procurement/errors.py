@@ -1,4 +1,5 @@
-"""The answer when the database cannot be reached: 503 with a short Chinese page and Retry-After.
+"""The answer when the database cannot be reached: 503 with a short Chinese page and Retry-After;
+any other uncaught error: the site's Chinese 500 page.
 
 A lost database is an outage, not a bug: the visitor should come back in a moment, and a monitor or
 proxy should see 503. Django turns an exception raised anywhere — a view, or a middleware such as
@@ -12,7 +13,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
 
@@ -52,8 +53,25 @@ def database_unavailable(request=None):
     return response
 
 
+FALLBACK_ERROR_PAGE = (
+    '<!DOCTYPE html><html lang="zh-hans"><meta charset="utf-8"><title>系统出现错误</title>'
+    "<h1>系统出现错误</h1><p>处理您的请求时系统出现了错误，请稍后再试。</p></html>"
+)
+
+
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """handler500: 503 for a database outage, Django's own 500 page for anything else."""
+    """handler500: 503 for a database outage, the site's Chinese 500 page for anything else.
+
+    Like the 503 page, it is rendered without the request (no context processor runs, so nothing
+    reads the session, the user or the database), with the footer's marks passed by hand.
+    """
     if _caused_by_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
-    return defaults.server_error(request, template_name)
+    try:
+        from catalogue.context_processors import site_marks
+
+        content = loader.render_to_string(template_name, {"site_marks": site_marks()})
+    except Exception:  # the error page must never fail itself
+        log.exception("the 500 page could not be rendered; sending the fixed one")
+        content = FALLBACK_ERROR_PAGE
+    return HttpResponseServerError(content)
