@@ -23,21 +23,21 @@ def html(response):
 
 
 def result_names(page):
-    return [re.sub(r"</?mark>", "", name) for name in re.findall(r'<h2 class="result-title"><a href="[^"]*">(.*?)</a></h2>', page)]
+    return [re.sub(r"</?mark>", "", name) for name in re.findall(r'<h2 class="result-title"><a href="[^"]*"[^>]*>(.*?)</a></h2>', page)]
 
 
 def home_counts(client):
     page = html(client.get("/"))
     return {
         name: int(count)
-        for name, count in re.findall(r'<span class="area-name">([^<]*)</span>\s*<span class="area-count">(\d+) 项</span>', page)
+        for name, count in re.findall(r'<span class="area-name"[^>]*>([^<]*)</span>\s*<span class="area-count">(\d+) 项</span>', page)
     }
 
 
 def statistics_counts(client):
     page = html(client.get(reverse("catalogue:statistics")))
     section = re.search(r'<section class="chart" aria-labelledby="chart-areas-heading">(.*?)</section>', page, re.S).group(1)
-    rows = re.findall(r'<tr><th scope="row">([^<]*)</th>\s*<td class="num">(\d+)</td>', section, re.S)
+    rows = re.findall(r'<tr><th scope="row"[^>]*>([^<]*)</th>\s*<td class="num">(\d+)</td>', section, re.S)
     return {name: int(count) for name, count in rows}
 
 
@@ -100,7 +100,7 @@ def test_an_unknown_year_is_ignored_with_a_message(client, years):
 
 def test_a_service_area_on_the_home_page_links_to_a_search_of_that_area(client, years):
     page = html(client.get("/"))
-    link = re.search(r'<a class="area-link" href="([^"]*)">\s*<span class="area-code">G</span>', page).group(1)
+    link = re.search(r'<a class="area-link" href="([^"]*)"[^>]*>\s*<span class="area-code">G</span>', page).group(1)
     assert link == f"{SEARCH}?area=G"
     results = html(client.get(link))
     assert "请输入检索词" not in results
@@ -128,8 +128,8 @@ def test_nothing_at_all_still_asks_for_a_search_term(client, years):
 def test_results_show_the_purchasing_body_and_the_provider_requirements(client, years):
     page = html(client.get(SEARCH, {"q": "2017年残疾人"}))
     assert result_names(page) == ["2017年残疾人康复训练"]
-    assert "<dt>购买主体</dt><dd>咸宁市残疾人联合会</dd>" in page
-    assert "<dt>承接主体要求</dt><dd>具有残疾人康复服务资质的社会组织，配备康复治疗师。</dd>" in page
+    assert re.search(r"<dt>购买主体</dt><dd[^>]*>咸宁市残疾人联合会</dd>", page)
+    assert re.search(r"<dt>承接主体要求</dt><dd[^>]*>具有残疾人康复服务资质的社会组织，配备康复治疗师。</dd>", page)
 
 
 def test_search_results_export_as_csv_and_xlsx_with_the_region_and_edition(client, years):
