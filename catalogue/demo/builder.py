@@ -174,6 +174,8 @@ class DemoBuilder:
                 {"username": spec.username},
                 {
                     "first_name": spec.display_name,
+                    # An address on the reserved .example domain, so `make run` prints each 通知's email.
+                    "email": f"{spec.username}@xianning.example",
                     "is_active": True,
                     "is_staff": True,
                     "is_superuser": not spec.role,
