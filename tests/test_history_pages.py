@@ -97,3 +97,35 @@ def test_the_history_page_reads_a_fixed_number_of_queries(client, clerks, django
     client.get(url)
     with django_assert_max_num_queries(14):
         page(client, url)
+
+
+# --- amounts on admin pages (150,000.00, not 150000.00) -----------------------------------------------
+
+
+def test_amounts_read_with_thousands_separators_on_read_only_admin_pages(client, clerks):
+    edition = f.edition("xianan", year=2017, status=Catalogue.Status.DRAFT)
+    item = f.item(edition, "C0201", "社区居家养老服务", bodies=[clerks["body"]], budget=Decimal("150000"))
+    Catalogue.objects.filter(pk=edition.pk).update(status=Catalogue.Status.PUBLISHED)  # frozen: read only
+    client.force_login(clerks["city"])
+
+    html = page(client, reverse("admin:catalogue_catalogueitem_change", args=[item.pk]))
+    assert "150,000.00" in html and "150000.00" not in html
+    changelist = page(client, reverse("admin:catalogue_catalogueitem_changelist"))
+    assert "150,000.00" in changelist
+    record = item.history.earliest()
+    version = page(client, reverse("admin:catalogue_catalogueitem_simple_history", args=[item.pk, record.pk]))
+    assert "150,000.00" in version and "150000.00" not in version
+
+
+def test_a_pilot_items_planned_budget_reads_grouped_in_the_list_and_once_submitted(client, clerks):
+    from catalogue.models import PilotItem
+
+    pilot = PilotItem.objects.create(
+        region=f.region("xianan"), fiscal_year=2017, category=f.category("C0201"), name="农村互助养老",
+        planned_budget=Decimal("150000"), status=PilotItem.Status.SUBMITTED, created_by=clerks["xianan"],
+    )
+    client.force_login(clerks["city"])
+    listing = page(client, reverse("admin:catalogue_pilotitem_changelist"))
+    assert "150,000.00" in listing and "150000.00" not in listing
+    form = page(client, reverse("admin:catalogue_pilotitem_change", args=[pilot.pk]))
+    assert "150,000.00" in form and "150000.00" not in form

@@ -172,3 +172,15 @@ def test_a_providers_page_lists_the_items_of_the_catalogues_in_force_only(client
     page = html(client.get(reverse("catalogue:provider", args=[provider.pk])))
     assert "2017年残疾人康复训练" in page and "咸安区残疾人康复训练" in page
     assert "2016年残疾人康复训练" not in page  # the city's 2016 catalogue is no longer in force
+
+
+def test_the_statistics_write_budgets_with_thousands_separators(client):
+    from decimal import Decimal
+
+    edition = factories.edition()
+    factories.item(edition, "C0201", "社区居家养老服务", budget=Decimal("123456700"))
+    page = html(client.get(reverse("catalogue:statistics")))
+    assert "12,345.67 万元" in page
+    section = re.search(r'aria-labelledby="chart-budget-heading">(.*?)</section>', page, re.S).group(1)
+    assert '<td class="num">12,345.67</td>' in section
+    assert "12345.67" not in page

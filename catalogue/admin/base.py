@@ -11,6 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.scopes import Scope
 
+from .amounts import AmountsMixin
+
 
 def autocomplete_origin(request):
     """The (model_name, field_name) an admin autocomplete request is filling in, or (None, None).
@@ -219,7 +221,7 @@ class CountyRegionFixedMixin:
         return CountyForm
 
 
-class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ScopedHistoryAdmin(AmountsMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     """History (django-simple-history) that is read, never reverted, and only within the scope.
 
     simple_history's own history_view falls back to the newest historical record when the object
@@ -249,7 +251,7 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if getattr(request, "_catalogue_history_read_only", False) and self.fieldsets:
-            return flatten_fieldsets(self.fieldsets)
+            return [*flatten_fieldsets(self.fieldsets), *self.amount_columns.values()]
         return super().get_readonly_fields(request, obj)
 
     def revert_disabled(self, request, obj=None):

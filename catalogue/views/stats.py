@@ -38,6 +38,11 @@ def grade_chart(areas):
     return chart
 
 
+def _grouped_wan_yuan(amount):
+    """元 → 万元 as the page writes it: 1,234.56 (a bar's own label is written by the chart's formatter)."""
+    return f"{charts.wan_yuan(amount):,.2f}"
+
+
 @public_page
 def statistics(request):
     areas = figures.areas()
@@ -110,7 +115,7 @@ def statistics(request):
         ]
         + [(_("合计"), [total_pilots, total_items - total_pilots, f"{charts.percent(total_pilots, total_items)}%"])],
         "chart-budget": [
-            (area.name, [charts.wan_yuan(row["budget_total"]), row["budgeted"], row["items"]]) for area, row in budget_rows
+            (area.name, [_grouped_wan_yuan(row["budget_total"]), row["budgeted"], row["items"]]) for area, row in budget_rows
         ],
     }
     headers = {
@@ -134,7 +139,7 @@ def statistics(request):
             "coverage_columns": len(areas) + 1,
             "total_items": total_items,
             "total_pilots": total_pilots,
-            "total_budget": charts.wan_yuan(total_budget),
+            "total_budget": _grouped_wan_yuan(total_budget),
             "pilot_percent": charts.percent(total_pilots, total_items),
             "edition_count": sum(1 for row in coverage_rows if row.edition),
             "grade_chart": grade_chart(areas),
