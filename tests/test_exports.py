@@ -260,3 +260,20 @@ def test_export_runs_a_fixed_number_of_queries_with_500_items(client, big, bodie
     query = f"?category={cat('C').pk}&body={bodies[0].pk}&method=OPEN_TENDER&q=服务"
     with django_assert_max_num_queries(MAX_FILTERED_EXPORT_QUERIES):
         assert client.get(export_url(big, fmt, query)).status_code == 200
+
+
+def test_the_printed_edition_carries_a_print_only_heading_as_an_official_copy(client, city):
+    """Issue 12 (7): the print view names the edition's title, 文号 and date as the official text."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    page = client.get(city.get_absolute_url(), {"all": "1"}).getvalue().decode()
+    heading = re.search(r'<p class="print-only official-copy">(.*?)</p>', page, re.S).group(1)
+    assert "《咸宁市2016年政府向社会力量购买服务指导性目录》（咸财综发〔2016〕12号，2016-04-08发布）的正式文本" in heading
+    assert '<p class="print-only print-issuer">咸宁市财政局' in page
+    css = Path(settings.BASE_DIR, "static/css/site.css").read_text()
+    printing = Path(settings.BASE_DIR, "static/css/print.css").read_text()
+    assert ".print-only { display: none; }" in css and ".print-only { display: block !important; }" in printing
+    filtered = client.get(city.get_absolute_url(), {"pilot": "on"}).getvalue().decode()
+    assert "本表为按条件筛选的部分事项，不是目录全文。" in filtered
