@@ -49,8 +49,25 @@ def categories_used_by(items):
     ).order_by("code")
 
 
+class ChineseOptionsSelect(forms.Select):
+    """A choice of the catalogue's own records (categories, bodies, regions): each option's label is Chinese
+    content, so it carries lang="zh-Hans" whatever the interface language; the empty 'all' choice is interface."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value not in (None, ""):
+            option["attrs"]["lang"] = "zh-Hans"
+        return option
+
+
 class PublicFilterSet(django_filters.FilterSet):
     """A FilterSet that reports the values it had to ignore instead of failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for public_filter in self.filters.values():
+            if isinstance(public_filter, django_filters.ModelChoiceFilter):
+                public_filter.extra.setdefault("widget", ChineseOptionsSelect)
 
     def invalid_messages(self):
         """One Chinese sentence per ignored filter, for the page to show."""

@@ -183,7 +183,7 @@ def test_search_page_in_english_keeps_results_chinese(english, city):
     html = page(english.get(reverse("catalogue:search"), {"q": "养老"}))
     assert "Search catalogue items" in html
     assert "Search terms" in html and "All regions" in html and "All areas" in html
-    assert "1 item found for “养老”" in html
+    assert '1 item found for “<span lang="zh-Hans">养老</span>”' in html
     assert "2016 catalogue, revision 1" in html
     assert "社区居家<mark>养老</mark>服务" in html or "社区居家养老服务" in html
     assert "检索目录事项" not in html and "检索词" not in html

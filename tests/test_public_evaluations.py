@@ -137,7 +137,7 @@ def test_a_result_row_links_the_item_and_the_provider_while_they_are_public(clie
     Provider.objects.filter(pk=world["property_firm"].pk).update(qualification_status=revoked)
     Catalogue.objects.filter(pk=world["films"].edition_id).update(status=Catalogue.Status.WITHDRAWN)
     page = html(client.get(results_url()))
-    assert f'<a href="{world["cleaning"].get_absolute_url()}">机关物业管理服务</a>' in page
+    assert f'<a href="{world["cleaning"].get_absolute_url()}" lang="zh-Hans">机关物业管理服务</a>' in page
     assert "湖北香城物业服务有限公司" in page  # revoked since: named, not linked
     assert f'href="{reverse("catalogue:provider", args=[world["property_firm"].pk])}"' not in page
     assert "公益性文化演出" in page and f'href="{world["films"].get_absolute_url()}"' not in page
@@ -300,7 +300,7 @@ def grade_table(page):
     """{area: [优秀, 良好, 合格, 不合格, 合计]} from the chart's data table."""
     chart = page[page.index('id="chart-grades-heading"') :]
     table = chart[chart.index("<tbody>") : chart.index("</tbody>")]
-    rows = re.findall(r'<th scope="row">([^<]+)</th>((?:<td class="num">\d+</td>)+)', table)
+    rows = re.findall(r'<th scope="row"(?: lang="zh-Hans")?>([^<]+)</th>((?:<td class="num">\d+</td>)+)', table)
     return {area: [int(n) for n in re.findall(r">(\d+)<", cells)] for area, cells in rows}
 
 

@@ -115,9 +115,9 @@ def test_home_counts_current_items_per_area(client, city):
     factories.item(old, "C0201", "旧版次的养老事项")
     Catalogue.objects.filter(pk=old.pk).update(status=Catalogue.Status.SUPERSEDED)
     page = html(client.get("/"))
-    assert re.search(r'<span class="area-name">社会保障</span>\s*<span class="area-count">2 项</span>', page)
-    assert re.search(r'<span class="area-name">就业</span>\s*<span class="area-count">1 项</span>', page)
-    assert re.search(r'<span class="area-name">教育</span>\s*<span class="area-count">0 项</span>', page)
+    assert re.search(r'<span class="area-name" lang="zh-Hans">社会保障</span>\s*<span class="area-count">2 项</span>', page)
+    assert re.search(r'<span class="area-name" lang="zh-Hans">就业</span>\s*<span class="area-count">1 项</span>', page)
+    assert re.search(r'<span class="area-name" lang="zh-Hans">教育</span>\s*<span class="area-count">0 项</span>', page)
     assert "各地现行目录共 4 项事项" in page
 
 
@@ -145,7 +145,7 @@ def test_edition_heading_shows_region_year_revision_document_number_date_and_sta
     heading = heading[: heading.index("</header>")]
     for text in ("咸宁市", "2016年", "第1版", "咸财综发〔2016〕12号", "2016-04-08", "已发布"):
         assert text in heading
-    assert "<h1>咸宁市2016年政府向社会力量购买服务指导性目录</h1>" in heading
+    assert '<h1 lang="zh-Hans">咸宁市2016年政府向社会力量购买服务指导性目录</h1>' in heading
 
 
 def test_edition_table_has_the_official_columns_in_order(client, city):
@@ -159,7 +159,7 @@ def test_edition_table_rows_show_each_column_and_link_the_item(client, city):
     page = html(client.get(edition_url(city)))
     item = city.items.get(name="社区居家养老服务")
     row = next(row for row in re.findall(r'<tr class="item-row">(.*?)</tr>', page) if item.get_absolute_url() in row)
-    cells = re.findall(r'<td class="col-([a-z_]+)" data-label="[^"]+">(.*?)</td>', row)
+    cells = re.findall(r'<td class="col-([a-z_]+)" data-label="[^"]+"(?: lang="zh-Hans")?>(.*?)</td>', row)
     values = dict(cells)
     assert values["code"] == "C0201-01"
     assert (values["area"], values["field"], values["type"]) == ("社会保障", "养老服务", "社区居家养老服务")
@@ -171,7 +171,7 @@ def test_edition_table_rows_show_each_column_and_link_the_item(client, city):
 
 def test_edition_rows_are_grouped_by_area_in_tree_order(client, city):
     page = html(client.get(edition_url(city)))
-    groups = re.findall(r'<th scope="rowgroup" colspan="12">([^<]+)</th>', page)
+    groups = re.findall(r'<th scope="rowgroup" colspan="12" lang="zh-Hans">([^<]+)</th>', page)
     assert groups == ["B 就业", "C 社会保障", "H 公共管理辅助性事项"]
     assert page_codes(page) == ["B0201-01", "C0201-01", "C0202-01", "H0101-01"]
 
@@ -367,7 +367,7 @@ def test_item_page_shows_every_field(client, city, bodies):
     item = city.items.get(name="社区居家养老服务")
     page = html(client.get(item.get_absolute_url()))
     for text in (
-        "<h1>社区居家养老服务</h1>",
+        '<h1 lang="zh-Hans">社区居家养老服务</h1>',
         "C0201-01",
         "为居家老年人提供生活照料",
         "依法登记的养老服务类社会组织",
@@ -380,10 +380,10 @@ def test_item_page_shows_every_field(client, city, bodies):
     ):
         assert text in page, text
     assert re.search(r"<dt>试点事项</dt><dd>是</dd>", page)
-    assert f'<a href="{city.get_absolute_url()}">{city.title}</a>' in page
+    assert f'<a href="{city.get_absolute_url()}" lang="zh-Hans">{city.title}</a>' in page
     assert '<a href="/#region-xianning">咸宁市的全部目录</a>' in page
     for code, name in (("C", "社会保障"), ("C02", "养老服务"), ("C0201", "社区居家养老服务")):
-        assert f'<a href="{city.get_absolute_url()}?category={cat(code).pk}">{code} {name}</a>' in page
+        assert f'<a href="{city.get_absolute_url()}?category={cat(code).pk}" lang="zh-Hans">{code} {name}</a>' in page
 
 
 def test_item_without_budget_says_so(client, city):
@@ -404,7 +404,7 @@ def test_item_page_lists_the_qualified_providers_for_its_category(client, city):
     page = html(client.get(item.get_absolute_url()))
     section = page[page.index('aria-labelledby="providers-heading"') :]
     for provider in (for_area, for_field, for_leaf):
-        assert f'<a href="{reverse("catalogue:provider", args=[provider.pk])}">{provider.name}</a>' in section
+        assert f'<a href="{reverse("catalogue:provider", args=[provider.pk])}" lang="zh-Hans">{provider.name}</a>' in section
     for name in ("咸宁市职业培训学校", "待审核的养老机构", "已过期的养老机构"):
         assert name not in section
 
@@ -440,7 +440,7 @@ def providers():
 
 
 def listed(page):
-    return re.findall(r'<a href="/providers/\d+/">([^<]+)</a>', page)
+    return re.findall(r'<a href="/providers/\d+/"(?: lang="zh-Hans")?>([^<]+)</a>', page)
 
 
 def test_directory_lists_only_qualified_providers(client, providers):
@@ -524,7 +524,7 @@ def test_provider_page_shows_its_record_categories_and_current_items(client, pro
     assert "社会保障 › 养老服务" in page
     items = page[page.index('id="items-heading"') :]
     for item in city.items.filter(category__parent__code="C02"):
-        assert f'<a href="{item.get_absolute_url()}">{item.name}</a>' in items
+        assert f'<a href="{item.get_absolute_url()}" lang="zh-Hans">{item.name}</a>' in items
     assert "会议服务" not in items
     assert "旧版次中的养老事项" not in items
     assert "草稿中的养老事项" not in items
@@ -536,7 +536,7 @@ def test_provider_page_lists_a_short_list_of_many_items(client, big):
     page = html(client.get(reverse("catalogue:provider", args=[provider.pk])))
     total = big.items.filter(category__code__startswith="C").count()
     assert f"共 {total} 项，列出前 20 项。" in page
-    assert len(re.findall(r'<a href="/items/\d+/">', page)) == 20
+    assert len(re.findall(r'<a href="/items/\d+/"', page)) == 20
 
 
 # -- a fixed number of queries, whatever the number of items -----------------------------------------

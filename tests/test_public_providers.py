@@ -36,7 +36,7 @@ def html(response):
 
 
 def listed(page):
-    return re.findall(r'<a href="/providers/\d+/">([^<]+)</a>', page)
+    return re.findall(r'<a href="/providers/\d+/"(?: lang="zh-Hans")?>([^<]+)</a>', page)
 
 
 def section(page, heading_id):
@@ -180,7 +180,7 @@ def test_provider_page_lists_its_published_evaluations_with_scores_grade_and_lin
     page = html(client.get(provider_url(sunshine)))
     results = section(page, "evaluations-heading")
     row = results[results.index("<tbody>") :].split("</tr>")[0]
-    assert f'<a href="{home_care.get_absolute_url()}">咸宁市社区居家养老服务</a>' in row
+    assert f'<a href="{home_care.get_absolute_url()}" lang="zh-Hans">咸宁市社区居家养老服务</a>' in row
     for text in ("2017年", "咸宁市民政局", "92.00", "88.00", "85.00", "<strong>88.70</strong>", "权重 40/30/30", "2018-02-28"):
         assert text in row, text
     assert '<span class="grade-badge grade-good">良好</span>' in row

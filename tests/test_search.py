@@ -23,7 +23,7 @@ def page(client, **params):
 
 def result_names(html):
     """The item names of the results, in order, with the <mark> tags removed."""
-    return [re.sub(r"</?mark>", "", name) for name in re.findall(r'<h2 class="result-title"><a href="[^"]*">(.*?)</a></h2>', html)]
+    return [re.sub(r"</?mark>", "", name) for name in re.findall(r'<h2 class="result-title"><a href="[^"]*"(?: lang="zh-Hans")?>(.*?)</a></h2>', html)]
 
 
 def found(query, queryset=None):

@@ -107,6 +107,10 @@ COLUMNS = (
     Column("notes", _("备注"), 20, lambda item, seq: item.notes),
 )
 
+# Columns that hold the catalogue's own Chinese text (names, content, bodies, requirements, notes): marked
+# lang="zh-Hans" on the page whatever the interface language. The others are numbers, codes or interface words.
+CHINESE_DATA = {"area", "field", "type", "name", "content", "purchasing_bodies", "provider_requirements", "notes"}
+
 EXPORT_COLUMNS = COLUMNS + (
     Column("budget", _("预算（元）"), 14, lambda item, seq: item.budget),
     Column("performance_standard", _("绩效评价标准"), 32, lambda item, seq: item.performance_standard),
@@ -143,7 +147,11 @@ class Row:
                 inner = format_html('<a href="{}">{}</a>', self.item.get_absolute_url(), cell.value)
             else:
                 inner = linebreaksbr(cell.value, autoescape=True)
-            parts.append(format_html('<td class="col-{}" data-label="{}">{}</td>', cell.key, cell.label, inner))
+            if cell.key in CHINESE_DATA:
+                html = '<td class="col-{}" data-label="{}" lang="zh-Hans">{}</td>'
+            else:
+                html = '<td class="col-{}" data-label="{}">{}</td>'
+            parts.append(format_html(html, cell.key, cell.label, inner))
         return mark_safe("".join(parts))
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue import exports
 from catalogue import search as engine
+from catalogue.filters import ChineseOptionsSelect
 from catalogue.exports.writers import Column, XLSX_CONTENT_TYPE, _attachment, csv_response, xlsx_bytes
 from catalogue.models import Catalogue, CatalogueItem, Region, ServiceCategory
 from catalogue.public_cache import public_page
@@ -32,7 +33,12 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("检索词"), required=False)
     region = forms.ModelChoiceField(
-        label=_("地区"), queryset=Region.objects.all(), to_field_name="slug", required=False, empty_label=_("全部地区")
+        label=_("地区"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("全部地区"),
+        widget=ChineseOptionsSelect,
     )
     area = forms.ModelChoiceField(
         label=_("服务领域"),
@@ -40,6 +46,7 @@ class SearchForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("全部领域"),
+        widget=ChineseOptionsSelect,
     )
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
 
