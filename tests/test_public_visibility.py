@@ -52,7 +52,7 @@ def test_hidden_edition_is_not_on_the_home_page_or_in_its_counts(client, hidden,
     assert edition.get_absolute_url() not in page
     assert "隐藏的咸宁市2017年目录" not in page
     assert 'id="region-xianning"' not in page
-    assert re.search(r'<span class="area-name">社会保障</span>\s*<span class="area-count">1 项</span>', page)
+    assert re.search(r'<span class="area-name" lang="zh-Hans">社会保障</span>\s*<span class="area-count">1 项</span>', page)
     assert "各地现行目录共 1 项事项" in page
 
 
@@ -83,7 +83,7 @@ def test_superseded_edition_and_its_items_stay_public_but_are_not_counted_as_cur
     assert client.get(item.get_absolute_url()).status_code == 200
     assert client.get(reverse("catalogue:edition_export", args=[old.pk, "csv"])).status_code == 200
     home = client.get("/").getvalue().decode()
-    assert re.search(r'<span class="area-name">社会保障</span>\s*<span class="area-count">0 项</span>', home)
+    assert re.search(r'<span class="area-name" lang="zh-Hans">社会保障</span>\s*<span class="area-count">0 项</span>', home)
 
 
 def test_item_of_a_hidden_edition_cannot_be_reached_through_a_public_editions_filter(client, hidden, published):
