@@ -4,7 +4,6 @@ page cache; the marks a government site shows, each only when the deployment set
 import re
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
 
