@@ -44,6 +44,12 @@ class StaffProfile(models.Model):
             return f"{self.region.name}财政局"
         return "咸宁市财政局"
 
+    def clean(self):
+        if self.role == self.Role.COUNTY_FINANCE and not self.region_id:
+            raise ValidationError({"region": _("县级财政部门账号须绑定行政区划。")})
+        if self.role == self.Role.DEPARTMENT and not self.purchasing_body_id:
+            raise ValidationError({"purchasing_body": _("部门账号须绑定购买主体。")})
+
 
 def office_of(user):
     """Who did something, as a clerk reads it in a history: the office, and the person's name if known.
@@ -59,9 +65,3 @@ def office_of(user):
     if office and name:
         return f"{office}（{name}）"
     return str(office or name or user.get_username())
-
-    def clean(self):
-        if self.role == self.Role.COUNTY_FINANCE and not self.region_id:
-            raise ValidationError({"region": _("县级财政部门账号须绑定行政区划。")})
-        if self.role == self.Role.DEPARTMENT and not self.purchasing_body_id:
-            raise ValidationError({"purchasing_body": _("部门账号须绑定购买主体。")})
