@@ -78,9 +78,12 @@ def test_a_filtered_view_exports_the_same_rows_as_xlsx(page, catalogue_data):
     assert download.suggested_filename.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     sheet = workbook.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
+    # The edition's title block (title; 文号 and date; the filtered-table note; a blank row) stands above the header.
+    assert sheet["A1"].value == catalogue_data["city"].title
+    header_row = next(row for row in range(1, 10) if sheet.cell(row=row, column=1).value == "序号")
+    header = [cell.value for cell in sheet[header_row]]
     assert header[:6] == ["序号", "编码", "一级", "二级", "三级", "事项名称"]
-    codes_in_file = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1]}
+    codes_in_file = {row[1] for row in sheet.iter_rows(min_row=header_row + 1, values_only=True) if row[1]}
     assert codes_in_file == codes_on_page
 
 
