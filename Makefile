@@ -88,7 +88,7 @@ restore: $(STAMP)
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || \
 	  { echo "make messages needs GNU gettext: run 'sudo apt-get install gettext'"; exit 1; }
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var --keyword=cached_gettext
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=var
 	msgfmt --check --statistics -o /dev/null locale/en/LC_MESSAGES/django.po
 
