@@ -40,13 +40,15 @@ class CategoryFilter(django_filters.ModelChoiceFilter):
 
 
 def categories_used_by(items):
-    """The categories of `items` together with their parents and grandparents, in tree order (one query)."""
-    used = items.values("category")
+    """The categories of `items` together with their parents and grandparents, in tree order.
+
+    The leaves are read first, as a list (one query over the items' own index), then the tree above
+    them: asked as one query with subqueries, PostgreSQL joins the whole item table at 100,000 items.
+    """
+    used = list(items.order_by().values_list("category", flat=True).distinct())
     return ServiceCategory.objects.filter(
-        Q(pk__in=used)
-        | Q(pk__in=items.values("category__parent"))
-        | Q(pk__in=items.values("category__parent__parent"))
-    ).order_by("code")
+        Q(pk__in=used) | Q(children__in=used) | Q(children__children__in=used)
+    ).distinct().order_by("code")
 
 
 class ChineseOptionsSelect(forms.Select):
@@ -123,11 +125,14 @@ class EditionItemFilter(PublicFilterSet):
         self.edition = edition
         edition_items = CatalogueItem.objects.filter(edition=edition)
         self.filters["category"].queryset = categories_used_by(edition_items)
-        self.filters["body"].queryset = PurchasingBody.objects.filter(
-            pk__in=CatalogueItem.purchasing_bodies.through.objects.filter(
-                catalogueitem__edition=edition
-            ).values("purchasingbody_id")
-        ).order_by("region__order", "name")
+        # The bodies' ids first, from the edition's items outwards (one query), for the same reason.
+        body_ids = list(
+            CatalogueItem.purchasing_bodies.through.objects.filter(catalogueitem__edition=edition)
+            .order_by()
+            .values_list("purchasingbody_id", flat=True)
+            .distinct()
+        )
+        self.filters["body"].queryset = PurchasingBody.objects.filter(pk__in=body_ids).order_by("region__order", "name")
         self.text_ignored = False
 
     def filter_category(self, queryset, name, value):

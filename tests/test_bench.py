@@ -82,6 +82,18 @@ def test_every_edition_is_published_through_publish_edition(seeded):
 
 
 @pytest.mark.django_db
+def test_no_edition_carries_the_earlier_years_items(seeded):
+    """A year's first draft starts empty, so each edition holds what its plan says (not every earlier year's items):
+    next year's drafts, planned at a tenth of an edition, stay smaller than any published one."""
+    from django.db.models import Count
+
+    drafts = Catalogue.objects.filter(status=Catalogue.Status.DRAFT).annotate(size=Count("items"))
+    published = Catalogue.objects.exclude(status=Catalogue.Status.DRAFT).annotate(size=Count("items"))
+    assert drafts.exists()
+    big = max(edition.size for edition in published)
+    assert all(draft.size < big / 2 for draft in drafts), [(draft.pk, draft.size) for draft in drafts]
+
+
 def test_a_correction_supersedes_the_earlier_revision(seeded):
     older = Catalogue.objects.get(status=Catalogue.Status.SUPERSEDED)
     newer = Catalogue.objects.get(region=older.region, year=older.year, revision=older.revision + 1)

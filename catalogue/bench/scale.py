@@ -587,12 +587,24 @@ class ScaleBuilder:
         self.revisions = []
         for n, plan in enumerate(sorted(plans, key=lambda plan: (plan.year, plan.region.order))):
             with transaction.atomic():
-                draft = draft_edition_for(plan.region, plan.year, by=self.clerk)
+                draft = self.fresh_draft(plan.region, plan.year)
                 self.add_items(draft, plan.size)
                 if plan.kind != "draft":
                     self.publish_plan(plan, draft)
             if (n + 1) % 10 == 0 or n + 1 == len(plans):
                 self.say(f"{n + 1}/{len(plans)} editions, {self.counts['items']} items")
+
+    def fresh_draft(self, region, year):
+        """A year's first draft, empty: the benchmark wants editions of EDITION_SIZE items.
+
+        draft_edition_for() opens a new year as a copy of the newest published edition (as 编制下一年度目录
+        does), so every year would carry all the earlier years' items and editions would grow to 12,000.
+        """
+        if Catalogue.objects.filter(region=region, year=year).exists():
+            return draft_edition_for(region, year, by=self.clerk)
+        return Catalogue.objects.create(
+            region=region, year=year, revision=1, title=Catalogue.default_title(region, year), created_by=self.clerk
+        )
 
     def publish_plan(self, plan, draft):
         first_day = date(plan.year, 3, 1) + timedelta(days=plan.region.order * 5 + self.rng.randint(0, 4))
