@@ -115,7 +115,14 @@ def search(request):
             .prefetch_related("purchasing_bodies")
             .defer("search_document")
         )
-        page = CappedPaginator(items, PAGE_SIZE, COUNT_CAP).get_page(request.GET.get("page"))
+        paginator = CappedPaginator(items, PAGE_SIZE, COUNT_CAP)
+        if terms and paginator.capped:
+            # A common word (养, 服务) matches tens of thousands of items, and ranking every one of them
+            # costs more than the page: rank the first COUNT_CAP found, as many as the pages can show.
+            # (The ids as a list: as a subquery with LIMIT, PostgreSQL runs it once for every row.)
+            found = list(items.order_by().values_list("pk", flat=True)[:COUNT_CAP])
+            paginator.object_list = items.filter(pk__in=found)
+        page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "catalogue/search.html",
