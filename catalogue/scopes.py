@@ -72,3 +72,23 @@ class Scope:
     def may_review(self):
         """Approve or return pilot items; publish and withdraw editions (市财政局)."""
         return self.sees_everything
+
+
+class ScopeRule:
+    """The rule an admin (or an inline) declares for whose rows it shows; an admin without one does not
+    load (catalogue/admin/checks.py). The values are the only answers there are:
+
+    VISIBLE_TO  the rows Model.objects.visible_to(user) returns, i.e. Scope.restrict above.
+    SHARED      reference data (regions, categories, evaluation weights) that every staff role reads and
+                only municipal finance changes (MunicipalEditsMixin).
+    OWN         the admin names its own rule in its docstring and code: accounts (only non-superusers for
+                municipal finance), the login records (may_manage_logins), groups (no role is granted them).
+    PARENT      an inline whose rows are those of a parent the parent's own rule has already scoped.
+    """
+
+    VISIBLE_TO = "visible_to"
+    SHARED = "shared"
+    OWN = "own"
+    PARENT = "parent"
+
+    ALL = (VISIBLE_TO, SHARED, OWN, PARENT)

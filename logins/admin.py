@@ -14,6 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
+from catalogue.scopes import ScopeRule
+
 from .models import FailedLogin, LoginLockout, StaffLogin
 from .services import lift_lockouts, may_manage_logins
 
@@ -33,6 +35,8 @@ def _recent_failures(**match):
 
 class LoginRecordAdmin(admin.ModelAdmin):
     """Read-only, and only for those who see everything, whatever permissions a group was given."""
+
+    scope_rule = ScopeRule.OWN  # may_manage_logins, below
 
     list_per_page = 50
     date_hierarchy = "attempt_time"

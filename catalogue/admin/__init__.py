@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import bodies, categories, editions, items, pilots, providers, regions, staff  # noqa: F401  (registers the admins)
 from . import contracts, evaluations, qualifications  # noqa: F401  (providers' qualification, contracts, evaluations)
 from . import notifications  # noqa: F401  (each staff member's 通知)
+from . import checks  # noqa: F401  (no admin loads without a scope rule)
 from .exporting import export_selected_xlsx
 
 # 导出所选（Excel） on every changelist; the rows are the changelist's, so the user's scope.

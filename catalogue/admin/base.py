@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 
 from .amounts import AmountsMixin
 
@@ -80,15 +80,25 @@ def without_related_links(formfield):
 # Django's "选择一个有效的选项").
 
 
-def _scoped(queryset, user):
-    return queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+def _scoped(admin, queryset, user):
+    """queryset narrowed by the rule `admin` declares (ScopeRule); no rule, no rows."""
+    rule = getattr(admin, "scope_rule", None)
+    if rule == ScopeRule.VISIBLE_TO:
+        return queryset.visible_to(user)
+    if rule in (ScopeRule.SHARED, ScopeRule.OWN, ScopeRule.PARENT):
+        return queryset
+    return queryset.none()
 
 
 class ScopedQuerysetMixin:
-    """Rows and related choices filtered by the user's scope; for ModelAdmins and inlines alike."""
+    """Rows and related choices filtered by the user's scope; for ModelAdmins and inlines alike.
+
+    The rows follow the admin's `scope_rule` (catalogue.scopes.ScopeRule), which every admin must
+    declare: catalogue/admin/checks.py refuses to start without one, and an admin that somehow has
+    none shows nothing."""
 
     def get_queryset(self, request):
-        return _scoped(super().get_queryset(request), request.user)
+        return _scoped(self, super().get_queryset(request), request.user)
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
@@ -122,7 +132,7 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
         key = (obj._meta.label, obj.pk)
         if key not in cache:
             rows = self.model._default_manager.filter(pk=obj.pk)
-            cache[key] = _scoped(rows, request.user).exists()
+            cache[key] = _scoped(self, rows, request.user).exists()
         return cache[key]
 
     def is_frozen(self, request, obj):

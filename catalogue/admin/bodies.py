@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from catalogue.models import PurchasingBody
+from catalogue.scopes import ScopeRule
 
 from .base import CountyRegionFixedMixin, ScopedAdminMixin
 
@@ -9,6 +10,8 @@ from .base import CountyRegionFixedMixin, ScopedAdminMixin
 class PurchasingBodyAdmin(CountyRegionFixedMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Bodies are scoped (PurchasingBody.objects.visible_to): a county office keeps its own region's,
     department staff see their own body; the autocomplete of an item's bodies offers the same."""
+
+    scope_rule = ScopeRule.VISIBLE_TO
 
     list_display = ["name", "short_name", "region", "kind", "credit_code", "parent"]
     list_filter = [("region", admin.RelatedOnlyFieldListFilter), "kind"]

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import ServiceCategory
+from catalogue.scopes import ScopeRule
 
 from .base import MunicipalEditsMixin, autocomplete_origin
 
@@ -49,6 +50,7 @@ class LeafFilter(admin.SimpleListFilter):
 
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(MunicipalEditsMixin, admin.ModelAdmin):
+    scope_rule = ScopeRule.SHARED
     list_display = ["tree_name", "code", "level_display", "introduced_in", "child_count", "order"]
     list_display_links = ["tree_name"]
     list_filter = [LevelFilter, "introduced_in", LeafFilter]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.evaluation_rules import Grade
 from catalogue.models import CatalogueItem, Contract, Evaluation, Provider, PurchasingBody
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import save_contract
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, titled, without_related_links
@@ -117,6 +117,7 @@ def newest_grade_of_provider():
 
 @admin.register(Contract)
 class ContractAdmin(CountyRegionFixedMixin, ScopedHistoryAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     form = ContractAdminForm
     list_display = [
         "item_name",

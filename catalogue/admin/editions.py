@@ -11,7 +11,7 @@ from catalogue import forms
 from catalogue.compare import publication_diff
 from catalogue.filters import TABLE_ORDER
 from catalogue.models import Catalogue, CatalogueItem
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
 from catalogue.services.editions import correct_publication
 
@@ -120,6 +120,7 @@ EDITION_OPERATIONS = (
 
 @admin.register(Catalogue)
 class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistoryAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     # The title already names the region and the year; 年度/版次 in one short column, dates as 2017-08-15,
     # so at 1366 px the 文号, the date and the item count stay in view (issue 12, finding 7).
     list_display = [

@@ -19,6 +19,7 @@ from catalogue import evaluation_rules as rules
 from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.scopes import ScopeRule
 from catalogue.services import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
 
 from .base import MunicipalEditsMixin, ScopedHistoryAdmin, titled, without_related_links
@@ -144,6 +145,7 @@ class GradeYearFilter(admin.SimpleListFilter):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedHistoryAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     form = EvaluationAdminForm
     operations = EVALUATION_OPERATIONS
     list_display = [
@@ -257,6 +259,8 @@ class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedH
 @admin.register(EvaluationWeights)
 class EvaluationWeightsAdmin(RecordedThroughServiceMixin, MunicipalEditsMixin, ScopedHistoryAdmin):
     """One row: the weights of the three parts. Every staff role reads it; municipal finance changes it."""
+
+    scope_rule = ScopeRule.SHARED
 
     list_display = ["__str__", "updated_by", "updated_at"]
     readonly_fields = ["bands", "updated_by", "updated_at"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.exports import EXPORT_COLUMNS
 from catalogue.models import Catalogue, CatalogueItem, PurchasingBody, ServiceCategory
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 
 from .base import ScopedHistoryAdmin, ScopedQuerysetMixin, titled, without_related_links
 
@@ -112,6 +112,8 @@ class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
     by the edition, which paginates. Read-only unless the edition is a draft.
     """
 
+    scope_rule = ScopeRule.VISIBLE_TO
+
     model = CatalogueItem
     form = CatalogueItemAdminForm
     fields = ["code", "category", "name", "purchasing_bodies", "procurement_method", "budget", "is_pilot"]
@@ -161,6 +163,7 @@ class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(ScopedHistoryAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     list_display = [
         "code",
         "name",

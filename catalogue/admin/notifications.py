@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Notification
+from catalogue.scopes import ScopeRule
 
 from .base import NotFoundMixin, ScopedQuerysetMixin
 
@@ -53,6 +54,7 @@ def mark_read(modeladmin, request, queryset):
 
 @admin.register(Notification)
 class NotificationAdmin(NotFoundMixin, ScopedQuerysetMixin, admin.ModelAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     list_display = ["title_link", "kind", "body_excerpt", "created_at", "read_state"]
     list_display_links = None
     list_filter = [ReadFilter, "kind"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
 from catalogue.models import PilotItem, PilotTransition
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin
@@ -171,6 +171,7 @@ class PilotYearFilter(admin.SimpleListFilter):
 
 @admin.register(PilotItem)
 class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistoryAdmin):
+    scope_rule = ScopeRule.VISIBLE_TO
     operations = PILOT_OPERATIONS
     list_display = ["name", "region", "fiscal_year", "status", "age", "planned_budget", "procurement_method"]
     list_filter = ["status", ("region", admin.RelatedOnlyFieldListFilter), PilotYearFilter]

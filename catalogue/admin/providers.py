@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.evaluation_rules import Grade
 from catalogue.models import Provider, QualificationCheck
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import record_check
 
 from .base import MunicipalEditsMixin, ScopedHistoryAdmin
@@ -78,6 +78,8 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
     the condition checks and their evidence, the status trail, the history — is shown only where
     Provider.objects.qualification_files_open_to says so (municipal finance, the county office of the
     provider's region)."""
+
+    scope_rule = ScopeRule.VISIBLE_TO
 
     operations = PROVIDER_OPERATIONS
     inlines = [QualificationCheckInline]

@@ -24,7 +24,7 @@ from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, ServiceCategory
 from catalogue.models import unmet_conditions as find_unmet_conditions
-from catalogue.scopes import Scope
+from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import qualify_provider, reinstate_provider, revoke_provider, suspend_provider
 
 from .operations import Operation
@@ -83,6 +83,8 @@ def _unchecked(provider):
 
 class QualificationCheckInline(admin.TabularInline):
     """DOMAIN.md §5's conditions, each with its result, evidence and who checked it (saved through record_check)."""
+
+    scope_rule = ScopeRule.PARENT
 
     model = QualificationCheck
     formset = QualificationCheckFormSet

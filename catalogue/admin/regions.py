@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Region
+from catalogue.scopes import ScopeRule
 
 from .base import MunicipalEditsMixin
 
 
 @admin.register(Region)
 class RegionAdmin(MunicipalEditsMixin, admin.ModelAdmin):
+    scope_rule = ScopeRule.SHARED
     list_display = ["name", "code_or_none", "level", "parent", "slug", "order"]
     list_filter = ["level"]
     search_fields = ["name", "code", "slug"]

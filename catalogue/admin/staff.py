@@ -11,11 +11,13 @@ A superuser has Django's full user admin. Municipal finance (not a superuser) ge
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin, UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import StaffProfile
+from catalogue.scopes import ScopeRule
 
 from .base import NotFoundMixin
 from .roles import GRANTABLE_ROLES, sync_role_group
@@ -48,6 +50,8 @@ class StaffProfileForm(forms.ModelForm):
 
 class StaffProfileInline(admin.StackedInline):
     """A staff account's role and scope, edited on the account itself (DOMAIN.md §11)."""
+
+    scope_rule = ScopeRule.PARENT
 
     model = StaffProfile
     form = StaffProfileForm
@@ -83,6 +87,9 @@ def role_of(user):
 
 @admin.register(User)
 class UserAdmin(NotFoundMixin, DjangoUserAdmin):
+    # Its own rule (get_queryset, may_manage): municipal finance keeps the accounts that are not superusers.
+    scope_rule = ScopeRule.OWN
+
     inlines = [StaffProfileInline]
     list_display = [
         "username",
@@ -169,3 +176,15 @@ class UserAdmin(NotFoundMixin, DjangoUserAdmin):
         if profile.region_id:
             return profile.region.name
         return _("全市")
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group admin, registered again only to say its rule: the role groups are kept by
+    catalogue/admin/roles.py, and no role is granted the group permissions, so only a superuser opens it."""
+
+    scope_rule = ScopeRule.OWN
