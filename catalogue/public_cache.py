@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -126,6 +127,13 @@ def _from_entry(request, entry):
     not_modified = get_conditional_response(request, etag=entry["etag"])
     if not_modified is not None:
         response = not_modified
+    elif "file" in entry:
+        storage = storages["publications"]
+        if not storage.exists(entry["file"]):
+            return None
+        response = FileResponse(storage.open(entry["file"], "rb"))
+        for name, value in entry["headers"]:
+            response[name] = value
     else:
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
@@ -176,8 +184,15 @@ def public_page(view):
         key = cache_key(request, current_version())
         entry = cache.get(key)
         if entry is not None:
-            return _from_entry(request, entry)
+            response = _from_entry(request, entry)
+            if response is not None:
+                return response
         response = view(request, *args, **kwargs)
+        if getattr(response, "published_file", None) and response.status_code == 200:
+            name, etag = response.published_file
+            headers = [(header, value) for header, value in response.items() if header.lower() in _KEPT_HEADERS]
+            cache.set(key, {"file": name, "etag": etag, "headers": headers, "status": 200})
+            return response
         if not _storable(response):
             return response
         if isinstance(response, StreamingHttpResponse):

@@ -79,6 +79,20 @@ def test_the_ocds_record_package_link_serves_the_published_file(client, publishe
     assert len(json.loads(response.getvalue())["records"]) == 40
 
 
+def test_a_repeated_download_of_a_published_file_costs_one_query(client, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("catalogue:edition_export", args=[published.pk, "xlsx"])
+    first = client.get(url).getvalue()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert len(queries.captured_queries) == 1  # the public version; the cache knows which file it is
+    assert again.getvalue() == first
+    assert again["ETag"] == f'"{published.published_files.get(kind="xlsx").sha256}"'
+    assert "attachment" in again["Content-Disposition"]
+
+
 def test_a_downloaded_copy_that_still_matches_answers_304(client, published):
     url = reverse("catalogue:edition_export", args=[published.pk, "csv"])
     etag = client.get(url)["ETag"]

@@ -34,4 +34,6 @@ def serve_published_file(request, edition, kind, *, names=None):
             _attachment(response, names)
     response["ETag"] = etag
     patch_cache_control(response, public=True, no_cache=True)
+    # The page cache keeps where the file is, not the file, so the next request opens it without a query.
+    response.published_file = (record.name, etag)
     return response
