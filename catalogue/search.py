@@ -31,50 +31,18 @@ Catalogue rows are a few hundred characters.
 On SQLite, the embedded default, the same query is answered by icontains.
 """
 
-import re
-
 from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+
+# The index side (what an item stores) belongs with the data; this module is the query side.
+from catalogue.models.search_index import quote_lexeme, runs
 
 MAX_QUERY_LENGTH = 100
 # The generated tsvector column of migration 0002 (PostgreSQL only, unknown to the model).
 SEARCH_VECTOR_SQL = '"catalogue_catalogueitem"."search_vector"'
 
 MAX_TERMS = 8
-# A tsvector position may not exceed 16383; leave a gap between runs so a
-# phrase never matches across a punctuation mark or field boundary.
-MAX_POSITION = 16383
-_RUN = re.compile(r"\w+", re.UNICODE)
-
-
-def runs(text):
-    """The runs of word characters in text, lower-cased (punctuation and spaces split them)."""
-    return [run.lower() for run in _RUN.findall(text or "")]
-
-
-def _quote(lexeme):
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def bigram_document(weighted_texts):
-    """A tsvector literal of bigrams for [(text, weight), …], weight one of A, B, C, D."""
-    position = 1
-    entries = []
-    for text, weight in weighted_texts:
-        suffix = "" if weight == "D" else weight
-        for run in runs(text):
-            if position >= MAX_POSITION:
-                break
-            for i in range(max(len(run) - 1, 1)):
-                lexeme = run[i : i + 2]
-                entries.append(f"{_quote(lexeme)}:{min(position, MAX_POSITION)}{suffix}")
-                position += 1
-            if len(run) > 1:
-                # The final character alone, so a one-character query finds it.
-                entries.append(f"{_quote(run[-1])}:{min(position, MAX_POSITION)}{suffix}")
-            position += 2
-    return " ".join(entries)
 
 
 def parse_query(query):
@@ -87,9 +55,9 @@ def tsquery_for(terms):
     parts = []
     for term in terms:
         if len(term) == 1:
-            parts.append(f"{_quote(term)}:*")
+            parts.append(f"{quote_lexeme(term)}:*")
         else:
-            parts.append("(" + " <-> ".join(_quote(term[i : i + 2]) for i in range(len(term) - 1)) + ")")
+            parts.append("(" + " <-> ".join(quote_lexeme(term[i : i + 2]) for i in range(len(term) - 1)) + ")")
     return " & ".join(parts)
 
 

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    # Importing items into a draft edition (catalogue/admin/imports.py); before the admin's catch-all routes.
-    path("admin/catalogue/catalogue/", include("catalogue.admin.imports")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("catalogue.urls")),

@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from catalogue.admin.qualifications import evidence_url
 from catalogue.models import (
     Contract,
     Evaluation,
@@ -289,7 +290,7 @@ def test_evidence_is_never_served_to_anonymous_visitors(client, world, settings,
     upload = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4", content_type="application/pdf")
     check = check_condition(world["pending"], Condition.LEGAL_PERSON, by=world["users"]["shicaizheng"], result=Result.MET, evidence=upload)
     ATTEMPTS["evidence anonymous"] += 1
-    response = client.get(check.evidence_url())
+    response = client.get(evidence_url(check))
     assert response.status_code == 302 and "/login/" in response["Location"]
     ATTEMPTS["evidence of another provider's check"] += 1
     client.force_login(world["users"]["xianan"])

@@ -38,7 +38,7 @@ def test_an_unknown_or_unpublished_edition_answers_the_same_404_without_the_deve
 def test_a_refused_admin_page_answers_the_sites_chinese_403(client):
     edition = f.edition("xianan", year=2017, status=Catalogue.Status.DRAFT)
     client.force_login(f.county())  # no right to add items: 403
-    assert_site_page(client.get(reverse("catalogue_import:upload", args=[edition.pk])), 403, "无权操作")
+    assert_site_page(client.get(reverse("admin:catalogue_import:upload", args=[edition.pk])), 403, "无权操作")
 
 
 def test_an_uncaught_error_answers_the_sites_chinese_500(monkeypatch):

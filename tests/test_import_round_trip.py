@@ -88,7 +88,7 @@ def edit_xlsx(content, edits):
 
 def upload(client, edition, content, mode="update", name="咸安区2016年目录.xlsx"):
     return client.post(
-        reverse("catalogue_import:upload", args=[edition.pk]),
+        reverse("admin:catalogue_import:upload", args=[edition.pk]),
         {"file": SimpleUploadedFile(name, content), "mode": mode},
     )
 
@@ -127,7 +127,7 @@ def test_an_exported_edition_with_two_cells_edited_imports_back_as_exactly_those
     assert "为农村特困人员供养机构提供托管运营服务。" in html and "150,000.00" in html and "180,000.00" in html
     assert snapshot(this_year) == before  # the preview writes nothing
 
-    assert client.post(reverse("catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]}).status_code == 302
+    assert client.post(reverse("admin:catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]}).status_code == 302
 
     after = snapshot(this_year)
     changed = {code for code in before if before[code] != after[code]}
@@ -179,7 +179,7 @@ def test_new_rows_are_added_and_listed_as_new(client, last_year, this_year, cler
     validation = preview.context["validation"]
     assert (validation.new_count, validation.changed_count, validation.unchanged_count) == (1, 0, 3)
     assert "新增" in preview.getvalue().decode()
-    client.post(reverse("catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]})
+    client.post(reverse("admin:catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]})
     assert this_year.items.filter(name="公务用车租赁服务", code="H0101-13").exists()
     assert this_year.items.count() == 5
 
@@ -201,7 +201,7 @@ def test_a_file_without_budget_and_standard_keeps_them_and_says_so(client, last_
     assert [row.changes for row in validation.changed_rows] == [
         [{"column": "事项名称", "old": "社区居家养老服务", "new": "社区居家养老上门服务"}]
     ]
-    client.post(reverse("catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]})
+    client.post(reverse("admin:catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]})
     item = this_year.items.get(code="C0201-01")
     assert item.name == "社区居家养老上门服务"
     assert item.budget == Decimal("150000.00") and item.performance_standard == "服务对象满意度不低于90%。"
@@ -215,7 +215,7 @@ def test_an_item_edited_after_the_preview_is_not_overwritten(client, last_year, 
     item.notes = "同事刚改的备注"
     item.save()
 
-    response = client.post(reverse("catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]},
+    response = client.post(reverse("admin:catalogue_import:confirm", args=[this_year.pk]), {"token": preview.context["token"]},
                            follow=True)
 
     assert "与预览不符" in response.getvalue().decode()
@@ -262,7 +262,7 @@ def test_the_admin_export_of_selected_items_imports_back_by_code(client, last_ye
 
 def test_the_template_has_an_example_row_drop_downs_and_instructions(client, this_year, clerk, bodies):
     client.force_login(clerk)
-    response = client.get(reverse("catalogue_import:edition_template", args=[this_year.pk]))
+    response = client.get(reverse("admin:catalogue_import:edition_template", args=[this_year.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.getvalue()))
     sheet = workbook.worksheets[0]
@@ -292,7 +292,7 @@ def test_the_template_has_an_example_row_drop_downs_and_instructions(client, thi
 
 def test_the_template_filled_in_below_its_example_imports_and_the_example_does_not(client, this_year, clerk):
     client.force_login(clerk)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("catalogue_import:edition_template", args=[this_year.pk])).getvalue()))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("admin:catalogue_import:edition_template", args=[this_year.pk])).getvalue()))
     sheet = workbook.worksheets[0]
     sheet.append(["", "", "", "", "农村特困供养机构托管", "敬老院托管运营", "", "区民政局", "", "竞争性磋商", "", "", "96000", ""])
     buffer = io.BytesIO()

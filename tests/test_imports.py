@@ -128,11 +128,11 @@ def finance_client(client, finance):
 
 
 def upload_url(edition):
-    return reverse("catalogue_import:upload", args=[edition.pk])
+    return reverse("admin:catalogue_import:upload", args=[edition.pk])
 
 
 def confirm_url(edition):
-    return reverse("catalogue_import:confirm", args=[edition.pk])
+    return reverse("admin:catalogue_import:confirm", args=[edition.pk])
 
 
 # --- the 1,000-row file -------------------------------------------------------------------------
@@ -550,7 +550,7 @@ def test_an_upload_django_spools_to_a_temporary_file_reads_the_same(make_file, d
 def test_the_blank_template_has_the_import_header(finance_client):
     from openpyxl import load_workbook
 
-    response = finance_client.get(reverse("catalogue_import:template"))
+    response = finance_client.get(reverse("admin:catalogue_import:template"))
     sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     assert list(next(sheet.iter_rows(values_only=True))) == HEADER + ["绩效评价标准"]
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from catalogue.admin.qualifications import evidence_url
 from catalogue.models import Provider, ProviderStatusChange, QualificationCheck, ServiceCategory, unmet_conditions
 from catalogue.services import (
     check_condition,
@@ -295,7 +296,7 @@ def test_checking_a_condition_with_evidence_in_the_admin_records_the_checker(cli
     assert response.status_code == 302
     check = pending.qualification_checks.get()
     assert (check.result, check.checked_by, check.note) == ("MET", shicaizheng, "原件已核")
-    download = client.get(check.evidence_url())
+    download = client.get(evidence_url(check))
     assert download.status_code == 200 and download.getvalue() == b"%PDF-1.4 certificate"
     assert "attachment" in download["Content-Disposition"]
 
@@ -321,11 +322,11 @@ def test_the_county_office_of_the_providers_region_reads_the_conditions_but_cann
     formset = response.context["inline_admin_formsets"][0]
     assert not formset.has_change_permission and not formset.has_add_permission
     assert operation_url(local, "qualify") not in response.getvalue().decode()
-    assert client.get(check.evidence_url()).status_code == 200
+    assert client.get(evidence_url(check)).status_code == 200
     client.logout()
-    assert client.get(check.evidence_url()).status_code == 302  # to the login page, never the file
+    assert client.get(evidence_url(check)).status_code == 302  # to the login page, never the file
     client.force_login(county("chibi", "chibi"))
-    assert client.get(check.evidence_url()).status_code == 404  # another county's provider: not its file
+    assert client.get(evidence_url(check)).status_code == 404  # another county's provider: not its file
     assert client.get(reverse("admin:catalogue_provider_evidence", args=[local.pk, check.pk + 99])).status_code == 404
 
 

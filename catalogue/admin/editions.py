@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from catalogue.services import open_next_year, open_revision, publish_edition, w
 from catalogue.services.editions import correct_publication
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, add_url, autocomplete_origin, changelist_url
+from .imports import import_url, import_urls
 from .items import CatalogueItemInline
 from .operations import Operation, OperationsAdminMixin
 
@@ -171,6 +172,8 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     def get_urls(self):
         own = [
+            # Importing items into a draft (catalogue/admin/imports.py): admin:catalogue_import:upload …
+            path("", include((import_urls(self.admin_site), "catalogue_import"))),
             path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="catalogue_catalogue_preview")
         ]
         return own + super().get_urls()
@@ -269,8 +272,6 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         )
         if not obj.is_draft:
             return format_html("{}（{}）", listing, _("已不是草稿，事项只能查看"))
-        from .imports import import_url  # upload → preview → confirm (catalogue/admin/imports.py)
-
         adding = format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             add_url(CatalogueItem, edition=obj.pk),

@@ -7,9 +7,9 @@ clerk confirms, and confirming hands them to the service
 (catalogue/services/imports.py), which writes all of them or none. Only one
 import waits per session; a new upload replaces it.
 
-The routes sit under the admin's URL (procurement/urls.py includes
-`urlpatterns` before admin.site.urls) and go through admin.site.admin_view, so
-they need a staff login like every admin page.
+The routes are the edition admin's own (CatalogueAdmin.get_urls includes import_urls() under the
+namespace admin:catalogue_import) and go through admin_site.admin_view, so they need a staff login
+like every admin page.
 """
 
 import io
@@ -63,8 +63,8 @@ class UploadForm(forms.Form):
 def _edition_for(request, pk):
     """The edition, if the user may import into it: 404 outside their scope, 403 without the right to add items."""
     edition = get_object_or_404(Catalogue.objects.visible_to(request.user).select_related("region"), pk=pk)
-    item_admin = admin.site._registry.get(CatalogueItem)
-    if not may_import(request.user, edition) or (item_admin and not item_admin.has_add_permission(request)):
+    item_admin = admin.site.get_model_admin(CatalogueItem)
+    if not may_import(request.user, edition) or not item_admin.has_add_permission(request):
         raise PermissionDenied(_("您无权向该目录导入事项。"))
     return edition
 
@@ -173,7 +173,7 @@ def edition_import_confirm(request, pk):
     token = request.POST.get("token", "")
     if not token or pending.get("edition") != edition.pk or not secrets.compare_digest(pending.get("token", ""), token):
         messages.error(request, _("这次导入已失效（可能已确认过，或已上传了另一个文件），请重新上传文件。"))
-        return redirect("catalogue_import:upload", pk=edition.pk)
+        return redirect("admin:catalogue_import:upload", pk=edition.pk)
     rows = [imports.ImportRow.from_session(data) for data in pending["rows"]]
     mode = pending.get("mode", imports.Mode.ADD)
     columns = pending.get("columns")
@@ -187,7 +187,7 @@ def edition_import_confirm(request, pk):
         request.session.pop(SESSION_KEY, None)
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("catalogue_import:upload", pk=edition.pk)
+        return redirect("admin:catalogue_import:upload", pk=edition.pk)
     request.session.pop(SESSION_KEY, None)
     if mode == imports.Mode.UPDATE:
         messages.success(
@@ -385,13 +385,14 @@ def edition_import_template(request, pk):
 
 
 def import_url(edition):
-    return reverse("catalogue_import:upload", args=[edition.pk])
+    return reverse("admin:catalogue_import:upload", args=[edition.pk])
 
 
-app_name = "catalogue_import"
-urlpatterns = [
-    path("<int:pk>/import/", admin.site.admin_view(edition_import), name="upload"),
-    path("<int:pk>/import/confirm/", admin.site.admin_view(edition_import_confirm), name="confirm"),
-    path("<int:pk>/import/template.xlsx", admin.site.admin_view(edition_import_template), name="edition_template"),
-    path("import-template.xlsx", admin.site.admin_view(import_template), name="template"),
-]
+def import_urls(admin_site):
+    """The import pages, for CatalogueAdmin.get_urls (under admin/catalogue/catalogue/)."""
+    return [
+        path("<int:pk>/import/", admin_site.admin_view(edition_import), name="upload"),
+        path("<int:pk>/import/confirm/", admin_site.admin_view(edition_import_confirm), name="confirm"),
+        path("<int:pk>/import/template.xlsx", admin_site.admin_view(edition_import_template), name="edition_template"),
+        path("import-template.xlsx", admin_site.admin_view(import_template), name="template"),
+    ]

@@ -179,7 +179,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     ordering = ["-updated_at"]
     list_select_related = ["region"]
     autocomplete_fields = ["category", "purchasing_bodies"]
-    view_on_site = False  # get_absolute_url is this very page
+    view_on_site = False  # a pilot item has no public page
     readonly_fields = [
         "status",
         "age",

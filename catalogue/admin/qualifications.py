@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib import admin
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -54,6 +55,14 @@ def provider_label(provider, grades):
 
 
 # The condition checks, inline on the provider -----------------------------------------------------
+
+
+def evidence_url(check):
+    """The staff-only download of a condition's evidence (ProviderAdmin.evidence_view checks the user may see
+    the provider); "" without a file. The admin names its own URL: the model knows nothing of it."""
+    if not check.evidence:
+        return ""
+    return reverse("admin:catalogue_provider_evidence", args=[check.provider_id, check.pk])
 
 
 class EvidenceInput(forms.FileInput):
@@ -125,7 +134,7 @@ class QualificationCheckInline(admin.TabularInline):
     def evidence_link(self, check):
         if check is None or check.pk is None or not check.evidence:
             return "—"
-        return format_html('<a href="{}">{}</a>', check.evidence_url(), gettext("下载"))
+        return format_html('<a href="{}">{}</a>', evidence_url(check), gettext("下载"))
 
     @admin.display(description=_("核查人"))
     def checked_by_name(self, check):

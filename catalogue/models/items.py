@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
-from catalogue.search import bigram_document
 
 from .base import ConstraintErrorsOnFieldsMixin
 from .editions import Catalogue
+from .search_index import bigram_document
 
 
 class ProcurementMethod(models.TextChoices):

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -155,9 +154,6 @@ class PilotItem(models.Model):
         if not self.negative_list_confirmed:
             errors["negative_list_confirmed"] = _("请确认该事项不属于禁止向社会力量购买的事项（负面清单）。")
         return errors
-
-    def get_absolute_url(self):
-        return reverse("admin:catalogue_pilotitem_change", args=[self.pk])
 
     @property
     def is_editable(self):

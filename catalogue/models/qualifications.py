@@ -21,7 +21,6 @@ from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -193,12 +192,6 @@ class QualificationCheck(models.Model):
         if self.result == self.Result.MET:
             return True
         return self.result == self.Result.NOT_APPLICABLE and self.may_be_not_applicable(self.condition, self.provider)
-
-    def evidence_url(self):
-        """The staff-only download (the admin checks the user may see the provider)."""
-        if not self.evidence:
-            return ""
-        return reverse("admin:catalogue_provider_evidence", args=[self.provider_id, self.pk])
 
 
 def _delete_on_commit(storage, name):

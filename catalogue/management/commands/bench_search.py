@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from catalogue import search
+from catalogue.models.search_index import bigram_document
 
 QUERIES = ["养", "运维", "养老", "家养", "服务", "培训", "居家养老", "残疾人", "法律服务", "信息系统运维", "2131"]
 
@@ -141,7 +142,7 @@ class Command(BaseCommand):
             edition = editions[n % len(editions)]
             key = (edition.pk, leaf.pk)
             seq[key] = seq.get(key, 0) + 1
-            document = search.bigram_document([(name, "A"), (paths[leaf.pk], "B"), (content, "D")])
+            document = bigram_document([(name, "A"), (paths[leaf.pk], "B"), (content, "D")])
             batch.append(
                 CatalogueItem(
                     edition=edition,
