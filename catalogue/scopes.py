@@ -68,11 +68,6 @@ class Scope:
 
         return self.role == StaffProfile.Role.DEPARTMENT and self.body_id is not None
 
-    @property
-    def may_review(self):
-        """Approve or return pilot items; publish and withdraw editions (市财政局)."""
-        return self.sees_everything
-
 
 class ScopeRule:
     """The rule an admin (or an inline) declares for whose rows it shows; an admin without one does not

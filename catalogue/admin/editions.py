@@ -11,6 +11,7 @@ from catalogue import forms
 from catalogue.compare import publication_diff
 from catalogue.filters import TABLE_ORDER
 from catalogue.models import Catalogue, CatalogueItem
+from catalogue.permissions import PREVIEW, is_finance, may_act_on, may_review
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
 from catalogue.services.editions import correct_publication
@@ -28,18 +29,12 @@ def preview_url(edition):
     return reverse("admin:catalogue_catalogue_preview", args=[edition.pk])
 
 
-def may_preview(scope, edition):
-    """The whole draft, as the public will see it: for municipal finance and the county office of its region.
-    Department staff see only their own body's items of a draft (catalogue/scopes.py), so not the preview."""
-    return scope.sees_everything or (scope.is_county and scope.region_id == edition.region_id)
-
-
 def publication_summary(edition):
     """What the 发布 page shows above the form: what publishing changes, and the way to the preview."""
     return {"diff": publication_diff(edition), "preview_link": preview_url(edition)}
 
 
-# Publishing and withdrawing belong to municipal finance (scope.may_review); a county office may
+# Publishing and withdrawing belong to municipal finance (catalogue.permissions.may_review); a county office may
 # open a correction or next year's catalogue for its own region (the services check the region).
 EDITION_OPERATIONS = (
     Operation(
@@ -49,7 +44,7 @@ EDITION_OPERATIONS = (
         run=lambda edition, user, document_number, published_on: publish_edition(
             edition, by=user, document_number=document_number, published_on=published_on
         ),
-        role_allows=lambda scope: scope.may_review,
+        role_allows=may_review,
         state_allows=lambda edition: edition.is_draft,
         explanation=_(
             "发布后目录即向社会公开并冻结，其中的事项不能再修改；同一行政区划同一年度原已发布的版次将标为“已被替代”。"
@@ -68,7 +63,7 @@ EDITION_OPERATIONS = (
         run=lambda edition, user, document_number, published_on, reason: correct_publication(
             edition, by=user, document_number=document_number, published_on=published_on, reason=reason
         ),
-        role_allows=lambda scope: scope.may_review,
+        role_allows=may_review,
         state_allows=lambda edition: edition.is_public,
         initial=forms.initial_correction,
         explanation=_(
@@ -83,7 +78,7 @@ EDITION_OPERATIONS = (
         label=_("撤回"),
         form_class=forms.WithdrawForm,
         run=lambda edition, user, reason: withdraw_edition(edition, by=user, reason=reason),
-        role_allows=lambda scope: scope.may_review,
+        role_allows=may_review,
         state_allows=lambda edition: edition.is_public,
         explanation=_("撤回后公众不再能看到该版次；记录和历史仍然保留。"),
         done=_("已撤回：%(object)s。"),
@@ -95,7 +90,7 @@ EDITION_OPERATIONS = (
         label=_("动态调整"),
         form_class=forms.RevisionForm,
         run=lambda edition, user, notes: open_revision(edition, by=user, notes=notes),
-        role_allows=lambda scope: scope.sees_everything or scope.is_county,
+        role_allows=is_finance,
         state_allows=lambda edition: edition.status == Catalogue.Status.PUBLISHED,
         initial=lambda edition: {"notes": edition.notes},
         explanation=_("以该版次为底稿新建下一个修订版次（草稿），在草稿中修改后发布，发布时原版次被替代。"),
@@ -107,7 +102,7 @@ EDITION_OPERATIONS = (
         label=_("编制下一年度目录"),
         form_class=forms.NextYearForm,
         run=lambda edition, user, year: open_next_year(edition.region, year, by=user),
-        role_allows=lambda scope: scope.sees_everything or scope.is_county,
+        role_allows=is_finance,
         initial=forms.initial_next_year,
         explanation=_(
             "以该行政区划最新发布的版次为底稿，新建所填年度的目录草稿；该年度只有审核通过的试点事项时，"
@@ -183,7 +178,7 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         from catalogue.views.editions import render_edition
 
         edition = self.get_object(request, unquote(object_id))
-        if edition is None or not may_preview(Scope.of(request.user), edition):
+        if edition is None or not may_act_on(request.user, edition, PREVIEW):
             raise self.not_found()
         if not edition.is_draft:
             if edition.is_public:
@@ -214,7 +209,7 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and obj.is_draft and may_preview(Scope.of(request.user), obj):
+        if obj is not None and obj.is_draft and may_act_on(request.user, obj, PREVIEW):
             extra_context["preview_url"] = preview_url(obj)
         return super().change_view(request, object_id, form_url, extra_context)
 

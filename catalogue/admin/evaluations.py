@@ -19,6 +19,7 @@ from catalogue import evaluation_rules as rules
 from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.permissions import is_finance
 from catalogue.scopes import ScopeRule
 from catalogue.services import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
 
@@ -85,17 +86,13 @@ class WithdrawEvaluationForm(OperationForm):
     )
 
 
-def _finance(scope):
-    return scope.sees_everything or scope.is_county
-
-
 EVALUATION_OPERATIONS = (
     Operation(
         name="publish",
         label=_("公开评价结果"),
         form_class=PublishEvaluationForm,
         run=lambda evaluation, user, published_on: publish_evaluation(evaluation, by=user, published_on=published_on),
-        role_allows=_finance,
+        role_allows=is_finance,
         state_allows=lambda evaluation: not evaluation.published,
         explanation=_("公开后，评价结果在承接主体和目录事项的公开页面上显示，并不能再修改；如需更正，先撤回公开。"),
         done=_("已公开：%(object)s。"),
@@ -105,7 +102,7 @@ EVALUATION_OPERATIONS = (
         label=_("撤回公开"),
         form_class=WithdrawEvaluationForm,
         run=lambda evaluation, user, reason: withdraw_evaluation(evaluation, by=user, reason=reason),
-        role_allows=_finance,
+        role_allows=is_finance,
         state_allows=lambda evaluation: evaluation.published,
         explanation=_("撤回后公众不再能看到该评价结果；记录和历史仍然保留。"),
         done=_("已撤回公开：%(object)s。"),

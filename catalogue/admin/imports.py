@@ -28,7 +28,8 @@ from django.views.decorators.http import require_POST
 
 from catalogue import imports
 from catalogue.models import Catalogue, CatalogueItem, ProcurementMethod, PurchasingBody, ServiceCategory
-from catalogue.services.imports import import_items, may_import
+from catalogue.permissions import IMPORT, may_act_on
+from catalogue.services.imports import import_items
 from catalogue.uploads import limit_uploads
 
 from .base import changelist_url
@@ -64,7 +65,7 @@ def _edition_for(request, pk):
     """The edition, if the user may import into it: 404 outside their scope, 403 without the right to add items."""
     edition = get_object_or_404(Catalogue.objects.visible_to(request.user).select_related("region"), pk=pk)
     item_admin = admin.site.get_model_admin(CatalogueItem)
-    if not may_import(request.user, edition) or not item_admin.has_add_permission(request):
+    if not may_act_on(request.user, edition, IMPORT) or not item_admin.has_add_permission(request):
         raise PermissionDenied(_("您无权向该目录导入事项。"))
     return edition
 

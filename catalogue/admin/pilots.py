@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
 from catalogue.models import PilotItem, PilotTransition
+from catalogue.permissions import may_review, may_submit_pilots
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 
@@ -34,17 +35,13 @@ def _state_allows(action):
     return lambda pilot: pilot.status in sources
 
 
-def may_submit(scope):
-    return scope.is_county or scope.role == Scope.SUPERUSER
-
-
 PILOT_OPERATIONS = (
     Operation(
         name=Action.SUBMIT,
         label=Action.SUBMIT.label,
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: submit_pilot_item(pilot, by=user, comment=comment),
-        role_allows=may_submit,
+        role_allows=may_submit_pilots,
         state_allows=_state_allows(Action.SUBMIT),
         explanation=_("报送后由市财政局审核；审核期间不能修改，审核前可以撤回报送。"),
         done=_("已报送：%(object)s。"),
@@ -54,7 +51,7 @@ PILOT_OPERATIONS = (
         label=Action.WITHDRAW.label,
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: withdraw_pilot_submission(pilot, by=user, comment=comment),
-        role_allows=may_submit,
+        role_allows=may_submit_pilots,
         state_allows=_state_allows(Action.WITHDRAW),
         explanation=_("市财政局审核前，可以撤回报送：事项回到草稿，修改后重新报送。撤回记入流转记录，并通知市财政局。"),
         done=_("已撤回报送：%(object)s，现为草稿。"),
@@ -65,7 +62,7 @@ PILOT_OPERATIONS = (
         label=Action.APPROVE.label,
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: approve_pilot_item(pilot, by=user, comment=comment),
-        role_allows=lambda scope: scope.may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.APPROVE),
         explanation=_("通过后，该事项作为试点事项列入该县（市、区）本年度的目录草稿；本年度目录已发布的，新建修订版次。"),
         done=_("已通过：%(object)s，已列入目录草稿。"),
@@ -75,7 +72,7 @@ PILOT_OPERATIONS = (
         label=Action.RETURN.label,
         form_class=forms.PilotReturnForm,
         run=lambda pilot, user, comment: return_pilot_item(pilot, by=user, reason=comment),
-        role_allows=lambda scope: scope.may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.RETURN),
         explanation=_("退回后报送单位可修改并重新报送；退回理由记入流转记录。"),
         done=_("已退回：%(object)s。"),
@@ -112,7 +109,7 @@ def _when(step):
 def status_banner(pilot, scope):
     """What the top of a pilot item's page says about where it stands, and what to do next."""
     Status = PilotItem.Status
-    county = may_submit(scope)
+    county = may_submit_pilots(scope)
     if pilot.status == Status.DRAFT:
         withdrawn = last_step(pilot, Action.WITHDRAW)
         lead = gettext("已撤回报送，现为草稿，尚未重新报送。") if withdrawn else gettext("草稿，尚未报送。")
@@ -239,7 +236,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     def _form_context(self, request, obj):
         scope = Scope.of(request.user)
-        context = {"pilot_submit_row": may_submit(scope) and (obj is None or obj.is_editable)}
+        context = {"pilot_submit_row": may_submit_pilots(scope) and (obj is None or obj.is_editable)}
         if obj is not None:
             context["pilot_banner"] = status_banner(obj, scope)
             context["application_url"] = reverse("admin:catalogue_pilotitem_application", args=[obj.pk])
@@ -284,7 +281,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         return HttpResponseRedirect(reverse("admin:catalogue_pilotitem_change", args=[obj.pk]))
 
     def _remind_not_submitted(self, request, obj):
-        if obj.is_editable and may_submit(Scope.of(request.user)):
+        if obj.is_editable and may_submit_pilots(Scope.of(request.user)):
             self.message_user(
                 request,
                 gettext("“%(object)s”已保存为草稿，尚未报送：市财政局还看不到它。填写完整后请点“保存并报送”。")
@@ -324,7 +321,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     def has_change_permission(self, request, obj=None):
         # Municipal finance reviews (buttons), it does not rewrite a county's proposal.
-        if obj is not None and not (may_submit(Scope.of(request.user))):
+        if obj is not None and not (may_submit_pilots(Scope.of(request.user))):
             return False
         return super().has_change_permission(request, obj)
 

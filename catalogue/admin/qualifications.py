@@ -25,7 +25,8 @@ from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, ServiceCategory
 from catalogue.models import unmet_conditions as find_unmet_conditions
-from catalogue.scopes import Scope, ScopeRule
+from catalogue.permissions import may_review
+from catalogue.scopes import ScopeRule
 from catalogue.services import qualify_provider, reinstate_provider, revoke_provider, suspend_provider
 
 from .operations import Operation
@@ -119,7 +120,7 @@ class QualificationCheckInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def may_edit(self, request):
-        return Scope.of(request.user).may_review
+        return may_review(request.user)
 
     def has_add_permission(self, request, obj=None):
         return self.may_edit(request) and super().has_add_permission(request, obj)
@@ -282,10 +283,6 @@ def _state_allows(action):
     return lambda provider: provider.qualification_status in sources
 
 
-def _may_review(scope):
-    return scope.may_review
-
-
 PROVIDER_OPERATIONS = (
     Operation(
         name=Action.QUALIFY,
@@ -294,7 +291,7 @@ PROVIDER_OPERATIONS = (
         run=lambda provider, user, categories, qualified_from, until, note: qualify_provider(
             provider, by=user, categories=categories, until=until, note=note, qualified_from=qualified_from
         ),
-        role_allows=_may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.QUALIFY),
         initial=_initial_qualify,
         explanation=_(
@@ -309,7 +306,7 @@ PROVIDER_OPERATIONS = (
         label=_("暂停"),
         form_class=ReasonForm,
         run=lambda provider, user, reason: suspend_provider(provider, by=user, reason=reason),
-        role_allows=_may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.SUSPEND),
         explanation=_("暂停期间不能与该承接主体签订新合同，名录中不再显示；整改完成后可恢复。"),
         done=_("已暂停：%(object)s。"),
@@ -321,7 +318,7 @@ PROVIDER_OPERATIONS = (
         label=_("恢复"),
         form_class=ReasonForm,
         run=lambda provider, user, reason: reinstate_provider(provider, by=user, reason=reason),
-        role_allows=_may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.REINSTATE),
         explanation=_("恢复后按原认定的类别和有效期继续有效；有效期已届满的须重新认定。"),
         done=_("已恢复：%(object)s。"),
@@ -332,7 +329,7 @@ PROVIDER_OPERATIONS = (
         label=_("撤销"),
         form_class=ReasonForm,
         run=lambda provider, user, reason: revoke_provider(provider, by=user, reason=reason),
-        role_allows=_may_review,
+        role_allows=may_review,
         state_allows=_state_allows(Action.REVOKE),
         explanation=_("撤销后该承接主体不再具备承接资格；如需再次承接，须重新核查全部资质条件后认定。"),
         done=_("已撤销：%(object)s。"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import CatalogueItem, PilotItem, PilotTransition
+from catalogue.permissions import may_review
 from catalogue.scopes import Scope
 
 from .base import changelist_url
@@ -140,7 +141,7 @@ def department_queue(user, now):
 def work_queues(user):
     scope = Scope.of(user)
     now = timezone.now()
-    if scope.may_review:
+    if may_review(scope):
         return [review_queue(user, now)]
     if scope.is_county:
         return [returned_queue(user, now), sent_queue(user, now)]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.exports import FORMULA_STARTS
 from catalogue.models import CatalogueItem, ProcurementMethod, PurchasingBody, ServiceCategory
+from catalogue.permissions import may_review
 from catalogue.scopes import Scope
 
 from .reading import COLUMN_LABELS, COLUMNS, normalise_label, spellings
@@ -345,7 +346,7 @@ def match_existing(rows, lookups, columns):
     Run for the preview and again under the edition's lock by the service.
     """
     existing, _editable = lookups.existing()
-    may_review = Scope.of(lookups.user).may_review
+    reviewer = may_review(lookups.user)
     for row in rows:
         row.item_id, row.action, row.changes, row.remarks = None, NEW, [], []
         item = existing.get(row.code) if row.code and not row.auto_code else None
@@ -356,7 +357,7 @@ def match_existing(rows, lookups, columns):
         for key in OPTIONAL_KEYS:
             if key not in columns and key != "code":
                 setattr(row, key, current[key])
-        if row.is_pilot != item.is_pilot and not may_review:
+        if row.is_pilot != item.is_pilot and not reviewer:
             if "is_pilot" in columns:
                 row.remarks.append(
                     _("“试点”列与现有事项不同，已保持现有标记（%(flag)s）：试点事项由审核产生，导入不能改变。")
@@ -579,7 +580,7 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
                     % {"body": own.name if own else _("本单位")},
                 )
             )
-        if row.is_pilot and not scope.may_review and row.item_id is None:
+        if row.is_pilot and not may_review(scope) and row.item_id is None:
             errors.append(
                 RowError(
                     row.row,

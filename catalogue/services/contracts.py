@@ -16,28 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import CatalogueItem, Contract, Evaluation, EvaluationWeights
-from catalogue.scopes import Scope
-
-
-def may_act_on_contract(user, contract):
-    """Whether `user` may record or change this contract, or its evaluation (by its region or body)."""
-    scope = Scope.of(user)
-    if scope.sees_everything:
-        return True
-    if scope.is_county:
-        return contract.region_id == scope.region_id
-    if scope.is_department:
-        return contract.purchasing_body_id == scope.body_id
-    return False
-
-
-def may_publish(user, contract):
-    scope = Scope.of(user)
-    return scope.sees_everything or (scope.is_county and contract.region_id == scope.region_id)
+from catalogue.permissions import CHANGE, PUBLISH, may_act_on, may_review
 
 
 def _require_contract_scope(user, contract):
-    if not may_act_on_contract(user, contract):
+    if not may_act_on(user, contract, CHANGE):
         raise PermissionDenied(_("您无权录入或修改该合同（不属于您的行政区划或单位）。"))
     if contract.pk is not None and not Contract.objects.visible_to(user).filter(pk=contract.pk).exists():
         raise PermissionDenied(_("您无权修改该合同。"))
@@ -93,7 +76,7 @@ def publish_evaluation(evaluation, *, by, published_on=None):
     """Publish a result (公开): from then on the public pages, exports and charts show it."""
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
-        if not may_publish(by, locked.contract):
+        if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以公开绩效评价结果。"))
         if locked.published:
             raise ValidationError(_("该评价结果已于%(date)s公开。") % {"date": locked.published_on.isoformat()})
@@ -110,7 +93,7 @@ def withdraw_evaluation(evaluation, *, by, reason):
         raise ValidationError({"reason": _("撤回公开须说明理由。")})
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
-        if not may_publish(by, locked.contract):
+        if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以撤回公开的绩效评价结果。"))
         if not locked.published:
             raise ValidationError(_("该评价结果尚未公开。"))
@@ -123,7 +106,7 @@ def withdraw_evaluation(evaluation, *, by, reason):
 
 def set_evaluation_weights(*, by, self_weight, satisfaction_weight, third_party_weight):
     """Change the weights for evaluations recorded from now on (municipal finance); they must sum to 100."""
-    if not Scope.of(by).may_review:
+    if not may_review(by):
         raise PermissionDenied(_("只有市财政局可以修改绩效评价权重。"))
     with transaction.atomic():
         row = EvaluationWeights.objects.select_for_update().filter(pk=EvaluationWeights.SINGLETON_PK).first()

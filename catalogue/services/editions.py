@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.models import Catalogue, CatalogueItem, PublicationCorrection, Region
+from catalogue.permissions import acts_for_region, may_review
 from catalogue.public_cache import invalidate_public_pages
-from catalogue.scopes import Scope
 from catalogue.validators import normalise_document_number
 
 from . import notifications
@@ -21,13 +21,12 @@ from .publication import record_publication, write_publication_files
 
 
 def _require_reviewer(user, what):
-    if not Scope.of(user).may_review:
+    if not may_review(user):
         raise PermissionDenied(_("只有市财政局可以%(what)s。") % {"what": what})
 
 
 def _require_region(user, region_id):
-    scope = Scope.of(user)
-    if not (scope.sees_everything or (scope.is_county and scope.region_id == region_id)):
+    if not acts_for_region(user, region_id):
         raise PermissionDenied(_("您无权编制该行政区划的目录。"))
 
 

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from catalogue.imports import COLUMN_LABELS, ImportRejected, Lookups, RowError, assign_codes, check_rows
 from catalogue.imports.rows import CHANGED, NEW, Mode, match_existing
 from catalogue.models import Catalogue, CatalogueItem
-from catalogue.scopes import Scope
+from catalogue.permissions import IMPORT, may_act_on
 
 BATCH_SIZE = 500
 
@@ -44,18 +44,6 @@ FIELD_COLUMNS = {
     "is_pilot": "is_pilot",
     "notes": "notes",
 }
-
-
-def may_import(user, edition):
-    """Whether `user` may add items to `edition` by import (its status is checked separately)."""
-    scope = Scope.of(user)
-    if scope.sees_everything:
-        return True
-    if scope.is_county:
-        return scope.region_id == edition.region_id
-    if scope.is_department:
-        return Catalogue.objects.visible_to(user).filter(pk=edition.pk).exists()
-    return False
 
 
 def require_draft(edition):
@@ -87,7 +75,7 @@ def import_items(edition, rows, *, by, mode=Mode.ADD, columns=None):
     edition, ValidationError when it is not a draft or its items changed since the preview, and
     ImportRejected (a ValidationError listing row and column) when any row breaks a rule.
     """
-    if not may_import(by, edition):
+    if not may_act_on(by, edition, IMPORT):
         raise PermissionDenied(_("您无权向该目录导入事项。"))
     if not rows:
         raise ValidationError(_("没有可导入的事项。"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import CatalogueItem, PilotItem, PilotTransition
-from catalogue.scopes import Scope
+from catalogue.permissions import may_review, may_submit_pilot_item
 
 from . import notifications
 from .editions import draft_edition_for
@@ -39,8 +39,7 @@ def _transition(pilot, action, *, by, comment=""):
 
 
 def _require_county_of(pilot, by, message):
-    scope = Scope.of(by)
-    if not (scope.role == Scope.SUPERUSER or (scope.is_county and scope.region_id == pilot.region_id)):
+    if not may_submit_pilot_item(by, pilot):
         raise PermissionDenied(message)
 
 
@@ -78,7 +77,7 @@ def withdraw_pilot_submission(pilot, *, by, comment=""):
 
 def return_pilot_item(pilot, *, by, reason):
     """Municipal finance sends a submission back with the reason the county must address."""
-    if not Scope.of(by).may_review:
+    if not may_review(by):
         raise PermissionDenied(_("只有市财政局可以退回试点事项。"))
     if not (reason or "").strip():
         raise ValidationError({"comment": _("退回时须填写理由，告诉报送单位需要修改什么。")})
@@ -97,7 +96,7 @@ def approve_pilot_item(pilot, *, by, comment=""):
     catalogue for that year yet, the year is opened as 编制下一年度目录 opens it, from the newest
     published edition, so the draft is a whole catalogue and not the one item (issue 12, finding 1).
     """
-    if not Scope.of(by).may_review:
+    if not may_review(by):
         raise PermissionDenied(_("只有市财政局可以审核通过试点事项。"))
     with transaction.atomic():
         locked = _transition(pilot, PilotItem.Action.APPROVE, by=by, comment=comment)

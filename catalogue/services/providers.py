@@ -20,13 +20,13 @@ from catalogue.models import (
     QualificationCheck,
     unmet_conditions,
 )
-from catalogue.scopes import Scope
+from catalogue.permissions import may_review
 
 Action = ProviderStatusChange.Action
 
 
 def _require_reviewer(user, what):
-    if not Scope.of(user).may_review:
+    if not may_review(user):
         raise PermissionDenied(_("只有市财政局可以%(what)s。") % {"what": what})
 
 

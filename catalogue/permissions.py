@@ -1,0 +1,111 @@
+"""Who may do what: one place, beside catalogue/scopes.py (who sees what).
+
+scopes.py narrows every queryset (visible_to); this module answers the questions a service, an admin
+operation and the import ask before they change something, so each rule is written once:
+
+* may_review: municipal finance (市财政局; a superuser acts as it) decides — approves and returns pilot
+  items, publishes and withdraws editions, qualifies providers, sets the evaluation weights
+  (咸政办发〔2015〕39号 三; DOMAIN.md §11). It is the one office whose scope is the whole city, so the
+  role test is Scope.sees_everything; the name says what it permits, not what it sees.
+* is_finance: a finance office, the city's or a county's (财政部门): publishes evaluation results,
+  opens editions of its own region.
+* acts_for_region: municipal finance, or the county office of that region.
+* in_object_scope: the object-scope check of a record with a region and a purchasing body
+  (a contract and its evaluation): municipal finance any, a county office its region's, department
+  staff their own body's.
+* may_submit_pilot_item: a county office submits its own region's pilot items (a superuser may too);
+  municipal finance reviews, it does not submit.
+
+may_act_on(user, obj, action) is the one door: services call it (or the helpers) and raise
+PermissionDenied; the admin's Operation declarations read the same helpers for their buttons.
+"""
+
+from catalogue.scopes import Scope
+
+# Actions may_act_on knows (plain names, not user-visible).
+CHANGE = "change"
+PUBLISH = "publish"
+IMPORT = "import"
+PREVIEW = "preview"
+SUBMIT = "submit"
+REVIEW = "review"
+OPEN = "open"
+
+
+def _scope(who):
+    return who if isinstance(who, Scope) else Scope.of(who)
+
+
+def may_review(who):
+    """Municipal finance (or a superuser): the reviewer and publisher of the policy."""
+    return _scope(who).sees_everything
+
+
+def is_finance(who):
+    """A finance office: municipal finance (or a superuser) or a county finance office."""
+    scope = _scope(who)
+    return scope.sees_everything or scope.is_county
+
+
+def acts_for_region(who, region_id):
+    """Municipal finance, or the county finance office of `region_id`."""
+    scope = _scope(who)
+    return scope.sees_everything or (scope.is_county and scope.region_id == region_id)
+
+
+def in_object_scope(who, *, region_id, body_id):
+    """A record of `region_id` bought by `body_id`: municipal finance any, a county office its region's,
+    department staff their own body's; nobody else."""
+    scope = _scope(who)
+    if scope.sees_everything:
+        return True
+    if scope.is_county:
+        return region_id == scope.region_id
+    if scope.is_department:
+        return body_id == scope.body_id
+    return False
+
+
+def may_submit_pilots(who):
+    """Whether this role submits pilot items at all (the 报送 button): county offices, and a superuser."""
+    scope = _scope(who)
+    return scope.is_county or scope.role == Scope.SUPERUSER
+
+
+def may_submit_pilot_item(who, pilot):
+    """A county office submits (and withdraws) its own region's pilot items; a superuser any."""
+    scope = _scope(who)
+    return scope.role == Scope.SUPERUSER or (scope.is_county and scope.region_id == pilot.region_id)
+
+
+def may_import_into(user, edition):
+    """Whether `user` may add items to `edition` by import (its status is checked separately): municipal
+    finance, the county office of its region, department staff where the edition is theirs to see."""
+    from catalogue.models import Catalogue
+
+    scope = Scope.of(user)
+    if scope.is_department:
+        return Catalogue.objects.visible_to(user).filter(pk=edition.pk).exists()
+    return acts_for_region(scope, edition.region_id)
+
+
+_RULES = {
+    ("catalogue.contract", CHANGE): lambda user, contract: in_object_scope(
+        user, region_id=contract.region_id, body_id=contract.purchasing_body_id
+    ),
+    ("catalogue.contract", PUBLISH): lambda user, contract: acts_for_region(user, contract.region_id),
+    ("catalogue.catalogue", IMPORT): may_import_into,
+    # The whole draft as the public will see it; department staff see only their own body's items of a
+    # draft (catalogue/scopes.py), so not the preview.
+    ("catalogue.catalogue", PREVIEW): lambda user, edition: acts_for_region(user, edition.region_id),
+    ("catalogue.catalogue", OPEN): lambda user, edition: acts_for_region(user, edition.region_id),
+    ("catalogue.catalogue", PUBLISH): lambda user, edition: may_review(user),
+    ("catalogue.pilotitem", SUBMIT): may_submit_pilot_item,
+    ("catalogue.pilotitem", REVIEW): lambda user, pilot: may_review(user),
+}
+
+
+def may_act_on(user, obj, action):
+    """Whether `user` may do `action` to `obj`; an action no rule names is refused (fails closed)."""
+    rule = _RULES.get((obj._meta.label_lower, action))
+    return bool(rule and rule(user, obj))
