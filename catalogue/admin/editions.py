@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import forms
 from catalogue.compare import publication_diff
 from catalogue.filters import TABLE_ORDER
-from catalogue.models import Catalogue, CatalogueItem
+from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem
 from catalogue.permissions import PREVIEW, is_finance, may_act_on, may_review
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
@@ -45,7 +45,7 @@ EDITION_OPERATIONS = (
             edition, by=user, document_number=document_number, published_on=published_on
         ),
         role_allows=may_review,
-        state_allows=lambda edition: edition.is_draft,
+        state_allows=EDITION_LIFECYCLE.state_allows("publish"),
         explanation=_(
             "发布后目录即向社会公开并冻结，其中的事项不能再修改；同一行政区划同一年度原已发布的版次将标为“已被替代”。"
             "请先核对下面的变化，必要时预览公开页面，再填写文号和发布日期。"
@@ -79,7 +79,7 @@ EDITION_OPERATIONS = (
         form_class=forms.WithdrawForm,
         run=lambda edition, user, reason: withdraw_edition(edition, by=user, reason=reason),
         role_allows=may_review,
-        state_allows=lambda edition: edition.is_public,
+        state_allows=EDITION_LIFECYCLE.state_allows("withdraw"),
         explanation=_("撤回后公众不再能看到该版次；记录和历史仍然保留。"),
         done=_("已撤回：%(object)s。"),
         button_class="operation-button--danger",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
-from catalogue.models import PilotItem, PilotTransition
+from catalogue.models import PILOT_LIFECYCLE, PilotItem, PilotTransition
 from catalogue.permissions import may_review, may_submit_pilots
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
@@ -30,11 +30,6 @@ from .operations import Operation, OperationsAdminMixin
 Action = PilotItem.Action
 
 
-def _state_allows(action):
-    sources, _target = PilotItem.TRANSITIONS[action]
-    return lambda pilot: pilot.status in sources
-
-
 PILOT_OPERATIONS = (
     Operation(
         name=Action.SUBMIT,
@@ -42,7 +37,7 @@ PILOT_OPERATIONS = (
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: submit_pilot_item(pilot, by=user, comment=comment),
         role_allows=may_submit_pilots,
-        state_allows=_state_allows(Action.SUBMIT),
+        state_allows=PILOT_LIFECYCLE.state_allows(Action.SUBMIT),
         explanation=_("报送后由市财政局审核；审核期间不能修改，审核前可以撤回报送。"),
         done=_("已报送：%(object)s。"),
     ),
@@ -52,7 +47,7 @@ PILOT_OPERATIONS = (
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: withdraw_pilot_submission(pilot, by=user, comment=comment),
         role_allows=may_submit_pilots,
-        state_allows=_state_allows(Action.WITHDRAW),
+        state_allows=PILOT_LIFECYCLE.state_allows(Action.WITHDRAW),
         explanation=_("市财政局审核前，可以撤回报送：事项回到草稿，修改后重新报送。撤回记入流转记录，并通知市财政局。"),
         done=_("已撤回报送：%(object)s，现为草稿。"),
         bulk_label=_("撤回所选试点事项的报送"),
@@ -63,7 +58,7 @@ PILOT_OPERATIONS = (
         form_class=forms.PilotCommentForm,
         run=lambda pilot, user, comment: approve_pilot_item(pilot, by=user, comment=comment),
         role_allows=may_review,
-        state_allows=_state_allows(Action.APPROVE),
+        state_allows=PILOT_LIFECYCLE.state_allows(Action.APPROVE),
         explanation=_("通过后，该事项作为试点事项列入该县（市、区）本年度的目录草稿；本年度目录已发布的，新建修订版次。"),
         done=_("已通过：%(object)s，已列入目录草稿。"),
     ),
@@ -73,7 +68,7 @@ PILOT_OPERATIONS = (
         form_class=forms.PilotReturnForm,
         run=lambda pilot, user, comment: return_pilot_item(pilot, by=user, reason=comment),
         role_allows=may_review,
-        state_allows=_state_allows(Action.RETURN),
+        state_allows=PILOT_LIFECYCLE.state_allows(Action.RETURN),
         explanation=_("退回后报送单位可修改并重新报送；退回理由记入流转记录。"),
         done=_("已退回：%(object)s。"),
         button_class="operation-button--danger",

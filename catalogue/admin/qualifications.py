@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import evidence_files
 from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
-from catalogue.models import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, ServiceCategory
+from catalogue.models import QUALIFICATION_LIFECYCLE, ProviderStatusChange, QualificationCheck, ServiceCategory
 from catalogue.models import unmet_conditions as find_unmet_conditions
 from catalogue.permissions import may_review
 from catalogue.scopes import ScopeRule
@@ -278,11 +278,6 @@ def _initial_qualify(provider):
     }
 
 
-def _state_allows(action):
-    sources, _target = QUALIFICATION_TRANSITIONS[action]
-    return lambda provider: provider.qualification_status in sources
-
-
 PROVIDER_OPERATIONS = (
     Operation(
         name=Action.QUALIFY,
@@ -292,7 +287,7 @@ PROVIDER_OPERATIONS = (
             provider, by=user, categories=categories, until=until, note=note, qualified_from=qualified_from
         ),
         role_allows=may_review,
-        state_allows=_state_allows(Action.QUALIFY),
+        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.QUALIFY),
         initial=_initial_qualify,
         explanation=_(
             "认定前须逐项核查资质条件（第7项年检仅适用于社会组织）。认定后该承接主体在有效期内可承接所选类别的服务，"
@@ -307,7 +302,7 @@ PROVIDER_OPERATIONS = (
         form_class=ReasonForm,
         run=lambda provider, user, reason: suspend_provider(provider, by=user, reason=reason),
         role_allows=may_review,
-        state_allows=_state_allows(Action.SUSPEND),
+        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.SUSPEND),
         explanation=_("暂停期间不能与该承接主体签订新合同，名录中不再显示；整改完成后可恢复。"),
         done=_("已暂停：%(object)s。"),
         bulk=False,
@@ -319,7 +314,7 @@ PROVIDER_OPERATIONS = (
         form_class=ReasonForm,
         run=lambda provider, user, reason: reinstate_provider(provider, by=user, reason=reason),
         role_allows=may_review,
-        state_allows=_state_allows(Action.REINSTATE),
+        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.REINSTATE),
         explanation=_("恢复后按原认定的类别和有效期继续有效；有效期已届满的须重新认定。"),
         done=_("已恢复：%(object)s。"),
         bulk=False,
@@ -330,7 +325,7 @@ PROVIDER_OPERATIONS = (
         form_class=ReasonForm,
         run=lambda provider, user, reason: revoke_provider(provider, by=user, reason=reason),
         role_allows=may_review,
-        state_allows=_state_allows(Action.REVOKE),
+        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.REVOKE),
         explanation=_("撤销后该承接主体不再具备承接资格；如需再次承接，须重新核查全部资质条件后认定。"),
         done=_("已撤销：%(object)s。"),
         bulk=False,

@@ -3,14 +3,14 @@
 from .bodies import PurchasingBody
 from .categories import ServiceCategory
 from .contracts import Contract
-from .editions import Catalogue
+from .editions import EDITION_LIFECYCLE, Catalogue
 from .evaluations import Evaluation, EvaluationWeights
 from .items import CatalogueItem, ProcurementMethod
 from .notifications import Notification
-from .pilots import PilotItem, PilotTransition
+from .pilots import PILOT_LIFECYCLE, PilotItem, PilotTransition
 from .providers import Provider
 from .publication import EditionFigures, PublicationCorrection, PublicVersion, PublishedFile
-from .qualifications import QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, unmet_conditions
+from .qualifications import QUALIFICATION_LIFECYCLE, QUALIFICATION_TRANSITIONS, ProviderStatusChange, QualificationCheck, unmet_conditions
 from .regions import Region
 from .staff import StaffProfile
 
@@ -19,9 +19,11 @@ __all__ = [
     "CatalogueItem",
     "Contract",
     "Evaluation",
+    "EDITION_LIFECYCLE",
     "EditionFigures",
     "EvaluationWeights",
     "Notification",
+    "PILOT_LIFECYCLE",
     "PilotItem",
     "PilotTransition",
     "ProcurementMethod",
@@ -31,6 +33,7 @@ __all__ = [
     "PublishedFile",
     "ProviderStatusChange",
     "PurchasingBody",
+    "QUALIFICATION_LIFECYCLE",
     "QUALIFICATION_TRANSITIONS",
     "QualificationCheck",
     "Region",

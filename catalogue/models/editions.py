@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from catalogue.scopes import Scope
 
 from .base import ConstraintErrorsOnFieldsMixin
+from .lifecycles import Lifecycle
 
 
 class CatalogueQuerySet(models.QuerySet):
@@ -164,3 +165,19 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
         # The title is stored and published as the official one, so it is Chinese whatever language the clerk uses.
         with translation.override(settings.LANGUAGE_CODE):
             return _("%(region)s%(year)s年政府向社会力量购买服务指导性目录") % {"region": region.name, "year": year}
+
+
+# An edition's lifecycle (catalogue/models/lifecycles.py; DOMAIN.md §8): a draft is published; the revision in
+# force is superseded when a newer one of its region and year is published; a public one may be withdrawn.
+EDITION_LIFECYCLE = Lifecycle(
+    transitions={
+        "publish": ({Catalogue.Status.DRAFT}, Catalogue.Status.PUBLISHED),
+        "supersede": ({Catalogue.Status.PUBLISHED}, Catalogue.Status.SUPERSEDED),
+        "withdraw": (set(Catalogue.PUBLIC_STATUSES), Catalogue.Status.WITHDRAWN),
+    },
+    object_key="edition",
+    refusals={
+        "publish": _("只有草稿可以发布；“%(edition)s”当前为“%(status)s”。"),
+        "withdraw": _("只有已发布或已被替代的目录可以撤回；该目录当前为“%(status)s”。"),
+    },
+)

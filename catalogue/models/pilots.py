@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from catalogue.scopes import Scope
 
 from .items import ProcurementMethod
+from .lifecycles import Lifecycle
 
 
 class PilotItemQuerySet(models.QuerySet):
@@ -160,7 +161,16 @@ class PilotItem(models.Model):
         return self.status in self.EDITABLE_STATES
 
     def allowed_actions(self):
-        return [action for action, (sources, _target) in self.TRANSITIONS.items() if self.status in sources]
+        return PILOT_LIFECYCLE.available(self)
+
+
+# The pilot item's lifecycle (catalogue/models/lifecycles.py): its table and the words of a refused step.
+PILOT_LIFECYCLE = Lifecycle(
+    transitions=PilotItem.TRANSITIONS,
+    actions=PilotItem.Action,
+    changed_at_field="status_changed_at",
+    refusal=_("该试点事项当前为“%(status)s”，不能%(action)s（可能已被他人处理，请刷新页面）。"),
+)
 
 
 class PilotTransition(models.Model):

@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue import evidence_files
 
+from .lifecycles import Lifecycle
 from .providers import Provider
 
 EVIDENCE_EXTENSIONS = evidence_files.EXTENSIONS  # pdf ofd jpg jpeg png doc docx xls xlsx
@@ -273,3 +274,10 @@ QUALIFICATION_TRANSITIONS = {
     Action.REINSTATE: ({Status.SUSPENDED}, Status.QUALIFIED),
     Action.REVOKE: ({Status.QUALIFIED, Status.SUSPENDED}, Status.REVOKED),
 }
+
+QUALIFICATION_LIFECYCLE = Lifecycle(
+    transitions=QUALIFICATION_TRANSITIONS,
+    actions=Action,
+    status_field="qualification_status",
+    refusal=_("该承接主体当前为“%(status)s”，不能%(action)s（可能已被他人处理，请刷新页面）。"),
+)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalogue.models import Catalogue, CatalogueItem, PublicationCorrection, Region
+from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem, PublicationCorrection, Region
 from catalogue.permissions import acts_for_region, may_review
 from catalogue.public_cache import invalidate_public_pages
 from catalogue.validators import normalise_document_number
@@ -68,24 +68,21 @@ def publish_edition(edition, *, by, document_number, published_on):
     with transaction.atomic():
         revisions = {row.pk: row for row in _lock_region_year(edition.region_id, edition.year)}
         locked = revisions[edition.pk]
-        if locked.status != Catalogue.Status.DRAFT:
-            raise ValidationError(
-                _("只有草稿可以发布；“%(edition)s”当前为“%(status)s”。")
-                % {"edition": locked, "status": locked.get_status_display()}
-            )
+        EDITION_LIFECYCLE.step(
+            locked, "publish", change_reason=_("发布，文号%(number)s") % {"number": document_number}
+        )
         if not locked.items.exists():
             raise ValidationError(_("目录中还没有事项，不能发布。"))
         for other in revisions.values():
-            if other.status == Catalogue.Status.PUBLISHED:
-                other.status = Catalogue.Status.SUPERSEDED
-                other._change_reason = _("被第%(revision)s版替代") % {"revision": locked.revision}
+            if other.pk != locked.pk and EDITION_LIFECYCLE.allows(other, "supersede"):
+                EDITION_LIFECYCLE.step(
+                    other, "supersede", change_reason=_("被第%(revision)s版替代") % {"revision": locked.revision}
+                )
                 other.save(update_fields=["status", "updated_at"])
-        locked.status = Catalogue.Status.PUBLISHED
         locked.document_number = document_number
         locked.published_on = published_on
         locked.published_by = by
         locked.full_clean()
-        locked._change_reason = _("发布，文号%(number)s") % {"number": locked.document_number}
         locked.save()
         # Its figures and official files, in this transaction: published means recorded.
         record_publication(locked, by=by)
@@ -161,13 +158,7 @@ def withdraw_edition(edition, *, by, reason):
         raise ValidationError({"reason": _("撤回目录须说明理由。")})
     with transaction.atomic():
         locked = Catalogue.objects.select_for_update().get(pk=edition.pk)
-        if locked.status not in Catalogue.PUBLIC_STATUSES:
-            raise ValidationError(
-                _("只有已发布或已被替代的目录可以撤回；该目录当前为“%(status)s”。")
-                % {"status": locked.get_status_display()}
-            )
-        locked.status = Catalogue.Status.WITHDRAWN
-        locked._change_reason = reason.strip()
+        EDITION_LIFECYCLE.step(locked, "withdraw", change_reason=reason.strip())
         locked.save(update_fields=["status", "updated_at"])
         # Its figures stop counting (they are read for public editions only) and its files stop
         # being served; both are kept, as the record of what was once published.

@@ -10,10 +10,9 @@ is told what happened.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue.models import CatalogueItem, PilotItem, PilotTransition
+from catalogue.models import PILOT_LIFECYCLE, CatalogueItem, PilotItem, PilotTransition
 from catalogue.permissions import may_review, may_submit_pilot_item
 
 from . import notifications
@@ -23,18 +22,10 @@ from .editions import draft_edition_for
 def _transition(pilot, action, *, by, comment=""):
     """Lock the pilot item, check the move is allowed from its current state, and record it."""
     locked = PilotItem.objects.select_for_update().select_related("region", "category").get(pk=pilot.pk)
-    sources, target = PilotItem.TRANSITIONS[action]
-    if locked.status not in sources:
-        raise ValidationError(
-            _("该试点事项当前为“%(status)s”，不能%(action)s（可能已被他人处理，请刷新页面）。")
-            % {"status": locked.get_status_display(), "action": PilotItem.Action(action).label}
-        )
+    from_status, target = PILOT_LIFECYCLE.step(locked, action, reason=comment)
     PilotTransition.objects.create(
-        pilot_item=locked, action=action, from_status=locked.status, to_status=target, by=by, comment=comment
+        pilot_item=locked, action=action, from_status=from_status, to_status=target, by=by, comment=comment
     )
-    locked.status = target
-    locked.status_changed_at = timezone.now()
-    locked._change_reason = f"{PilotItem.Action(action).label}{('：' + comment) if comment else ''}"
     return locked
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import (
-    QUALIFICATION_TRANSITIONS,
+    QUALIFICATION_LIFECYCLE,
     Provider,
     ProviderStatusChange,
     QualificationCheck,
@@ -39,17 +39,10 @@ def _require_reason(reason, what):
 def _transition(provider, action, *, by, reason=""):
     """Lock the provider, check the step is allowed from its current state, record it; return the locked row."""
     locked = Provider.objects.select_for_update().get(pk=provider.pk)
-    sources, target = QUALIFICATION_TRANSITIONS[action]
-    if locked.qualification_status not in sources:
-        raise ValidationError(
-            _("该承接主体当前为“%(status)s”，不能%(action)s（可能已被他人处理，请刷新页面）。")
-            % {"status": locked.get_qualification_status_display(), "action": Action(action).label}
-        )
+    from_status, target = QUALIFICATION_LIFECYCLE.step(locked, action, reason=reason)
     change = ProviderStatusChange(
-        provider=locked, action=action, from_status=locked.qualification_status, to_status=target, by=by, reason=reason
+        provider=locked, action=action, from_status=from_status, to_status=target, by=by, reason=reason
     )
-    locked.qualification_status = target
-    locked._change_reason = f"{Action(action).label}{('：' + reason) if reason else ''}"
     return locked, change
 
 
