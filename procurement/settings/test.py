@@ -16,6 +16,14 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
+# Each test process keeps its own page cache, whatever REDIS_URL says: the tests empty it between tests, and a
+# shared Redis would be emptied under another worker's feet. The tests of the shared cache (marked `redis`) start
+# servers of their own with REDIS_URL.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-default"},
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-public-pages"},
+}
+
 # Each test process writes published editions' files into a folder of its own.
 PUBLICATIONS_ROOT = Path(tempfile.mkdtemp(prefix="publications-"))  # noqa: F405
 STORAGES["publications"]["OPTIONS"]["location"] = PUBLICATIONS_ROOT  # noqa: F405
