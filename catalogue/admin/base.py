@@ -1,9 +1,10 @@
 """Small pieces the admin modules share: autocomplete origin, filtered changelist links, titled filters,
 and the scope mixins every admin uses."""
 
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -55,6 +56,51 @@ def titled(filter_class, title):
 
     TitledFilter.__name__ = f"Titled{filter_class.__name__}"
     return TitledFilter
+
+
+def service_message(error):
+    """A service's refusal (ValidationError or PermissionDenied) as one line for the clerk."""
+    return "；".join(str(message) for message in getattr(error, "messages", [error]))
+
+
+class RecordedThroughServiceMixin:
+    """save_model calls a service; a ValidationError it raises (a race the form could not see, such as
+    another clerk's contract taking the budget meanwhile) becomes a message, with nothing saved (the change
+    view's transaction rolled back)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, service_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def form_for_user(form_class, user):
+    """form_class bound to the staff member filling it in (its `staff_user`), which narrows its choices."""
+    return type(form_class.__name__, (form_class,), {"staff_user": user})
+
+
+def year_filter(lookup, title, parameter_name=None):
+    """A list filter of the years `lookup` takes among the rows the user may see, newest first.
+
+    The years come from the admin's own (scoped) queryset, so a county office is never offered another
+    county's years; a year that is not offered is ignored, not an error."""
+
+    class YearFilter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            years = model_admin.get_queryset(request).order_by(f"-{lookup}").values_list(lookup, flat=True)
+            return [(str(year), str(year)) for year in dict.fromkeys(years)]
+
+        def queryset(self, request, queryset):
+            if self.value() in {code for code, _label in self.lookup_choices}:
+                return queryset.filter(**{lookup: int(self.value())})
+            return queryset
+
+    YearFilter.title = title
+    YearFilter.parameter_name = parameter_name or lookup
+    YearFilter.__name__ = f"YearFilter_{lookup}"
+    return YearFilter
 
 
 def without_related_links(formfield):

@@ -9,9 +9,7 @@ catalogue/services/contracts.py, which save_model calls. Scope: Contract.objects
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -22,7 +20,15 @@ from catalogue.models import CatalogueItem, Contract, Evaluation, Provider, Purc
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import save_contract
 
-from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, titled, without_related_links
+from .base import (
+    CountyRegionFixedMixin,
+    RecordedThroughServiceMixin,
+    ScopedHistoryAdmin,
+    form_for_user,
+    titled,
+    without_related_links,
+    year_filter,
+)
 from .qualifications import is_flagged, provider_label
 
 FLAG_HELP = _("每个承接主体后注明资质状态和近期绩效评价等级；标有 ⚠ 的，最近一次绩效评价为不合格，请审慎选择。")
@@ -76,10 +82,6 @@ class ContractAdminForm(forms.ModelForm):
             provider.help_text = FLAG_HELP
 
 
-def form_for_user(form_class, user):
-    return type(form_class.__name__, (form_class,), {"staff_user": user})
-
-
 class FlaggedProviderFilter(admin.SimpleListFilter):
     title = _("承接主体有不合格评价")
     parameter_name = "flagged"
@@ -95,18 +97,7 @@ class FlaggedProviderFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContractYearFilter(admin.SimpleListFilter):
-    title = _("年度")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).order_by("-year").values_list("year", flat=True)
-        return [(str(year), str(year)) for year in dict.fromkeys(years)]
-
-    def queryset(self, request, queryset):
-        if self.value() in {code for code, _label in self.lookup_choices}:
-            return queryset.filter(year=int(self.value()))
-        return queryset
+ContractYearFilter = year_filter("year", _("年度"))
 
 
 def newest_grade_of_provider():
@@ -116,7 +107,7 @@ def newest_grade_of_provider():
 
 
 @admin.register(Contract)
-class ContractAdmin(CountyRegionFixedMixin, ScopedHistoryAdmin):
+class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedHistoryAdmin):
     scope_rule = ScopeRule.VISIBLE_TO
     form = ContractAdminForm
     list_display = [
@@ -224,14 +215,6 @@ class ContractAdmin(CountyRegionFixedMixin, ScopedHistoryAdmin):
                 messages.WARNING,
             )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            # The service found what the form's check could not (another clerk's contract took the
-            # budget meanwhile): nothing was saved (the view's transaction rolled back).
-            self.message_user(request, "；".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     # Columns and read-only fields ---------------------------------------------------------------
 

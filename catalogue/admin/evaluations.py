@@ -8,9 +8,7 @@ reason). The weights are one row (EvaluationWeights) that only municipal finance
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +21,15 @@ from catalogue.permissions import is_finance
 from catalogue.scopes import ScopeRule
 from catalogue.services import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
 
-from .base import MunicipalEditsMixin, ScopedHistoryAdmin, titled, without_related_links
+from .base import (
+    MunicipalEditsMixin,
+    RecordedThroughServiceMixin,
+    ScopedHistoryAdmin,
+    form_for_user,
+    titled,
+    without_related_links,
+    year_filter,
+)
 from .operations import Operation, OperationsAdminMixin
 
 # Forms ---------------------------------------------------------------------------------------------
@@ -111,33 +117,10 @@ EVALUATION_OPERATIONS = (
 )
 
 
-class RecordedThroughServiceMixin:
-    """save_model calls a service; a ValidationError it raises (a race the form could not see) becomes a
-    message, with nothing saved (the change view's transaction rolled back)."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, "；".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 # Evaluations ---------------------------------------------------------------------------------------
 
 
-class GradeYearFilter(admin.SimpleListFilter):
-    title = _("年度")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).order_by("-contract__year").values_list("contract__year", flat=True)
-        return [(str(year), str(year)) for year in dict.fromkeys(years)]
-
-    def queryset(self, request, queryset):
-        if self.value() in {code for code, _label in self.lookup_choices}:
-            return queryset.filter(contract__year=int(self.value()))
-        return queryset
+GradeYearFilter = year_filter("contract__year", _("年度"), parameter_name="year")
 
 
 @admin.register(Evaluation)
@@ -184,8 +167,7 @@ class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedH
         css = {"all": ["css/admin-extra.css"]}
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"staff_user": request.user})
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

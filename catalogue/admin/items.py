@@ -11,7 +11,14 @@ from catalogue.models import Catalogue, CatalogueItem, PurchasingBody, ServiceCa
 from catalogue.permissions import may_review
 from catalogue.scopes import Scope, ScopeRule
 
-from .base import ScopedHistoryAdmin, ScopedQuerysetMixin, titled, without_related_links
+from .base import (
+    ScopedHistoryAdmin,
+    ScopedQuerysetMixin,
+    form_for_user,
+    titled,
+    without_related_links,
+    year_filter,
+)
 
 FROZEN_NOTE = _("本目录已不是草稿，其中的事项只能查看；如需调整，请新建修订版次（动态调整）。")
 # Department staff may not open a revision (only finance offices may): they are told whom to ask.
@@ -43,20 +50,7 @@ class AreaFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EditionYearFilter(admin.SimpleListFilter):
-    """目录年度, offering only the years of the items the user may see."""
-
-    title = _("目录年度")
-    parameter_name = "edition__year"
-
-    def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).order_by("-edition__year").values_list("edition__year", flat=True)
-        return [(str(year), str(year)) for year in dict.fromkeys(years)]
-
-    def queryset(self, request, queryset):
-        if self.value() in {code for code, _label in self.lookup_choices}:
-            return queryset.filter(edition__year=int(self.value()))
-        return queryset
+EditionYearFilter = year_filter("edition__year", _("目录年度"))
 
 
 class CatalogueItemAdminForm(forms.ModelForm):
@@ -94,10 +88,6 @@ class CatalogueItemAdminForm(forms.ModelForm):
             if {body.pk for body in chosen} - {scope.body_id} != before - {scope.body_id}:
                 raise forms.ValidationError(_("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。"))
         return chosen
-
-
-def form_for_user(form_class, user):
-    return type(form_class.__name__, (form_class,), {"staff_user": user})
 
 
 def reviewer_only_fields(request):

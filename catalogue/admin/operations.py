@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.forms import OperationForm
 
+from .base import service_message
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -50,10 +52,6 @@ class Operation:
     @property
     def asks_input(self):
         return bool(self.form_class.base_fields) and any(f.required for f in self.form_class.base_fields.values())
-
-
-def _service_message(error):
-    return "；".join(str(message) for message in getattr(error, "messages", [error]))
 
 
 class OperationsAdminMixin:
@@ -122,7 +120,7 @@ class OperationsAdminMixin:
                     if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
                         form.add_service_errors(error)
                     else:
-                        self.message_user(request, _service_message(error), messages.ERROR)
+                        self.message_user(request, service_message(error), messages.ERROR)
                         return HttpResponseRedirect(back)
                 else:
                     self.message_user(request, self.done_message(operation, result), messages.SUCCESS)
@@ -202,7 +200,7 @@ class OperationsAdminMixin:
             try:
                 done.append(operation.run(obj, request.user, **form.service_arguments))
             except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{obj}：{_service_message(error)}")
+                failed.append(f"{obj}：{service_message(error)}")
         if done:
             self.message_user(
                 request,

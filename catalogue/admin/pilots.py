@@ -24,7 +24,7 @@ from catalogue.permissions import may_review, may_submit_pilots
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 
-from .base import CountyRegionFixedMixin, ScopedHistoryAdmin
+from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, service_message, year_filter
 from .operations import Operation, OperationsAdminMixin
 
 Action = PilotItem.Action
@@ -147,18 +147,7 @@ def submitting(request):
     return request.method == "POST" and "_submit" in request.POST
 
 
-class PilotYearFilter(admin.SimpleListFilter):
-    title = _("年度")
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).order_by("-fiscal_year").values_list("fiscal_year", flat=True)
-        return [(str(year), str(year)) for year in dict.fromkeys(years)]
-
-    def queryset(self, request, queryset):
-        if self.value() in {code for code, _label in self.lookup_choices}:
-            return queryset.filter(fiscal_year=int(self.value()))
-        return queryset
+PilotYearFilter = year_filter("fiscal_year", _("年度"))
 
 
 @admin.register(PilotItem)
@@ -263,7 +252,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         try:
             submit_pilot_item(obj, by=request.user)
         except (ValidationError, PermissionDenied) as error:
-            reason = "；".join(str(message) for message in getattr(error, "messages", [error]))
+            reason = service_message(error)
             self.message_user(
                 request, gettext("已保存草稿，但没有报送：%(reason)s") % {"reason": reason}, messages.ERROR
             )
