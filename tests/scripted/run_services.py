@@ -1,0 +1,91 @@
+"""Everything the admin does to an edition, a pilot item and a provider, done by a script under the same rules.
+
+Run by tests/test_services_without_admin.py as `python -m tests.scripted.run_services`; prints one line a
+step and "ok" at the end, and fails (non-zero exit) on the first rule that did not hold.
+"""
+
+import os
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.scripted.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+
+def refused(call, *exceptions):
+    try:
+        call()
+    except exceptions or (PermissionDenied, ValidationError):
+        return True
+    return False
+
+
+def main():
+    from django.apps import apps
+
+    assert not apps.is_installed("django.contrib.admin")
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "fixtures/regions.json", "fixtures/categories.json", verbosity=0)
+
+    from catalogue import permissions, services
+    from catalogue.models import Catalogue, PilotItem, Provider, ServiceCategory
+    from tests import factories as f
+
+    city, xianan, chibi = f.municipal(), f.county("xianan", "xianan"), f.county("chibi", "chibi")
+
+    # An edition: a county office opens its own year, not another county's; only municipal finance publishes.
+    draft = services.open_next_year(f.region("xianan"), 2017, by=xianan)
+    assert draft.is_draft and draft.region.slug == "xianan"
+    assert refused(lambda: services.open_next_year(f.region("xianan"), 2018, by=chibi))
+    f.item(draft, name="社区居家养老服务")
+    assert refused(lambda: services.publish_edition(draft, by=xianan, document_number="咸安财〔2017〕1号", published_on=date(2017, 3, 1)))
+    published = services.publish_edition(draft, by=city, document_number="咸安财〔2017〕1号", published_on=date(2017, 3, 1))
+    assert published.status == Catalogue.Status.PUBLISHED
+    assert refused(lambda: services.publish_edition(published, by=city, document_number="咸安财〔2017〕2号", published_on=date(2017, 3, 2)))
+    print("edition: opened, refused to the wrong roles, published, refused twice")
+
+    # A pilot item: the county submits its own, municipal finance returns and approves.
+    pilot = f.pilot_item("xianan", 2018, created_by=xianan)
+    assert refused(lambda: services.submit_pilot_item(pilot, by=chibi))
+    assert refused(lambda: services.submit_pilot_item(pilot, by=city))
+    services.submit_pilot_item(pilot, by=xianan)
+    assert refused(lambda: services.approve_pilot_item(pilot, by=xianan))
+    services.return_pilot_item(pilot, by=city, reason="请补充服务对象范围。")
+    services.submit_pilot_item(pilot, by=xianan, comment="已补充。")
+    services.approve_pilot_item(pilot, by=city)
+    pilot.refresh_from_db()
+    assert pilot.status == PilotItem.Status.APPROVED
+    assert [step.action for step in pilot.transitions.order_by("pk")] == ["submit", "return", "submit", "approve"]
+    print("pilot item: submitted by its county only, returned, approved by municipal finance")
+
+    # A provider: only municipal finance qualifies it, and only once every condition is met.
+    provider = f.provider(categories=("C02",))
+    until = date.today() + timedelta(days=365)
+    categories = list(ServiceCategory.objects.filter(code="C02"))
+    assert refused(lambda: services.qualify_provider(provider, by=xianan, categories=categories, until=until))
+    assert refused(lambda: services.qualify_provider(provider, by=city, categories=categories, until=until))
+    from tests.contract_builders import check_all
+
+    check_all(provider, city)
+    services.qualify_provider(provider, by=city, categories=categories, until=until)
+    provider.refresh_from_db()
+    assert provider.qualification_status == Provider.QualificationStatus.QUALIFIED
+    print("provider: refused to a county and before its checks, then qualified")
+
+    assert permissions.may_act_on(xianan, published, permissions.PREVIEW)
+    # The admin app is not installed and the project's admin never loaded (simple_history imports Django's
+    # admin package for its own admin class, which registers nothing here).
+    assert not apps.is_installed("django.contrib.admin")
+    assert not any(name == "catalogue.admin" or name.startswith("catalogue.admin.") for name in sys.modules)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

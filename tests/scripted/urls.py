@@ -1,0 +1,5 @@
+"""The public site's URLs only: no admin."""
+
+from django.urls import include, path
+
+urlpatterns = [path("", include("catalogue.urls"))]
