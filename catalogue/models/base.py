@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ConstraintErrorsOnFieldsMixin:
@@ -24,3 +27,37 @@ class ConstraintErrorsOnFieldsMixin:
                         target = self.constraint_error_fields.get(error.code, field)
                     errors.setdefault(target, []).append(error)
             raise ValidationError(errors) from exc
+
+
+def account_field(verbose_name):
+    """A staff account named on a row (录入人, 填报人, 发布人 …: the policy's word for it), set by the
+    services, never on a form, and kept as empty when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+
+class Timestamped(models.Model):
+    """When a row was created and last changed."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recorded(Timestamped):
+    """Timestamped, and who created the row (录入人). A model whose policy names its creator otherwise
+    (a pilot item's 填报人, an edition's 创建人) declares created_by again with account_field."""
+
+    created_by = account_field(_("录入人"))
+
+    class Meta:
+        abstract = True

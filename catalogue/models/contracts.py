@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
+from .base import Recorded
 from .editions import Catalogue
 from .items import ProcurementMethod
 
@@ -53,7 +53,7 @@ class ContractQuerySet(models.QuerySet):
         return rows.aggregate(total=Sum("value"))["total"] or Decimal("0")
 
 
-class Contract(models.Model):
+class Contract(Recorded):
     """A 政府购买服务合同: a purchasing body buys a catalogue item from a qualified provider (DOMAIN.md §10).
 
     The rules, checked by clean() and, under a lock on the item, by catalogue/services/contracts.py:
@@ -118,17 +118,6 @@ class Contract(models.Model):
     )
     announced = models.BooleanField(_("已公告"), default=False)
     announced_on = models.DateField(_("公告日期"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ContractQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("合同历史"))

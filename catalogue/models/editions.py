@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
-from .base import ConstraintErrorsOnFieldsMixin
+from .base import ConstraintErrorsOnFieldsMixin, Recorded, account_field
 from .lifecycles import Lifecycle
 
 
@@ -48,7 +48,7 @@ class CatalogueQuerySet(models.QuerySet):
         return self.select_related("region").order_by("region__order", "-year", "-revision")
 
 
-class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
+class Catalogue(ConstraintErrorsOnFieldsMixin, Recorded):
     """An edition of a region's 指导性目录 for one year.
 
     A published revision is frozen: a correction (动态调整) is a new revision
@@ -84,26 +84,8 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     notes = models.TextField(_("说明"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = account_field(_("创建人"))
+    published_by = account_field(_("发布人"))
 
     objects = CatalogueQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("指导性目录历史"))

@@ -7,7 +7,6 @@ with the weights copied onto the row when it is first computed.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +18,8 @@ from simple_history.models import HistoricalRecords
 from catalogue import evaluation_rules as rules
 from catalogue.evaluation_rules import Grade
 from catalogue.scopes import Scope
+
+from .base import Recorded, account_field
 
 
 def _score_field(label, help_text, out_of_range):
@@ -51,15 +52,7 @@ class EvaluationWeights(models.Model):
     self_weight = _weight_field(_("自评权重（%）"))
     satisfaction_weight = _weight_field(_("服务对象满意度权重（%）"))
     third_party_weight = _weight_field(_("第三方评价权重（%）"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    updated_by = account_field(_("修改人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords(verbose_name=_("绩效评价权重历史"))
@@ -152,7 +145,7 @@ class EvaluationQuerySet(models.QuerySet):
         return dict(grades)
 
 
-class Evaluation(models.Model):
+class Evaluation(Recorded):
     """绩效评价 of one contract, after its service period has ended.
 
     Three scores from 0 to 100: the purchasing body's own (自评), the service recipients'
@@ -181,17 +174,6 @@ class Evaluation(models.Model):
     grade = models.CharField(_("评价等级"), max_length=10, choices=Grade.choices, blank=True, editable=False)
     published = models.BooleanField(_("已公开"), default=False, editable=False)
     published_on = models.DateField(_("公开日期"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = EvaluationQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("绩效评价历史"))

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
-from .base import ConstraintErrorsOnFieldsMixin
+from .base import ConstraintErrorsOnFieldsMixin, Timestamped
 from .editions import Catalogue
 from .search_index import bigram_document
 
@@ -138,7 +138,7 @@ def _share_columns(items):
         item._prefetched_objects_cache = {"purchasing_bodies": shared_lists[key]}
 
 
-class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
+class CatalogueItem(ConstraintErrorsOnFieldsMixin, Timestamped):
     """A 目录事项: one service a region's edition says it may buy."""
 
     edition = models.ForeignKey(
@@ -174,8 +174,6 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, models.Model):
     is_pilot = models.BooleanField(_("试点"), default=False)
     notes = models.TextField(_("备注"), blank=True)
     search_document = models.TextField(editable=False, blank=True, default="")
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CatalogueItemQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("目录事项历史"), excluded_fields=["search_document"], m2m_fields=[purchasing_bodies])

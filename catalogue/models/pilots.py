@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
+from .base import Recorded, account_field
 from .items import ProcurementMethod
 from .lifecycles import Lifecycle
 
@@ -23,7 +24,7 @@ class PilotItemQuerySet(models.QuerySet):
         return self.filter(status=PilotItem.Status.RETURNED)
 
 
-class PilotItem(models.Model):
+class PilotItem(Recorded):
     """A 试点事项 a county office proposes for its county's edition (DOMAIN.md §9).
 
     The allowed transitions are data (TRANSITIONS below); the services in
@@ -99,17 +100,7 @@ class PilotItem(models.Model):
         related_name="pilot_item",
         editable=False,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = account_field(_("填报人"))
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True, editable=False)
 
     objects = PilotItemQuerySet.as_manager()
