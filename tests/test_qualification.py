@@ -145,7 +145,7 @@ def test_qualifying_sets_categories_dates_and_records_who_when_why(shicaizheng, 
     assert provider.qualification_status == Status.QUALIFIED
     assert (provider.qualified_from, provider.qualified_until) == (TODAY(), until)
     assert set(provider.categories.values_list("code", flat=True)) == {"C02", "C04"}
-    assert provider.current_status == Provider.CurrentStatus.QUALIFIED
+    assert provider.current_status == Provider.DirectoryStatus.QUALIFIED
     assert provider.qualification_label == f"已认定至{until.isoformat()}"
     change = provider.status_changes.get()
     assert (change.action, change.from_status, change.to_status, change.by) == ("qualify", "PENDING", "QUALIFIED", shicaizheng)
@@ -177,7 +177,7 @@ def test_a_qualification_lapses_the_day_after_its_date_and_reads_expired(client)
     current = f.provider("咸宁市老年服务协会", qualified_until=TODAY())
     assert current.is_qualified and not lapsed.is_qualified
     assert lapsed.qualification_status == Status.QUALIFIED  # nothing was written: the date did it
-    assert lapsed.current_status == Provider.CurrentStatus.EXPIRED
+    assert lapsed.current_status == Provider.DirectoryStatus.EXPIRED
     assert lapsed.current_status_label == "已过期"
     assert lapsed.qualification_label == f"已过期（有效期至{yesterday().isoformat()}）"
     assert list(Provider.objects.qualified()) == [current]
@@ -206,12 +206,12 @@ def test_suspension_takes_the_provider_out_until_it_is_reinstated(shicaizheng, p
         suspend_provider(provider, by=shicaizheng, reason=" ")
     assert exc.value.message_dict == {"reason": ["暂停资质须说明理由。"]}
     provider = suspend_provider(provider, by=shicaizheng, reason="合同履约考核不合格，限期整改")
-    assert provider.current_status == Provider.CurrentStatus.SUSPENDED
+    assert provider.current_status == Provider.DirectoryStatus.SUSPENDED
     assert not provider.is_qualified and not Provider.objects.qualified().exists()
     with pytest.raises(ValidationError, match="当前为“已暂停”，不能暂停"):
         suspend_provider(provider, by=shicaizheng, reason="再次暂停")
     provider = reinstate_provider(provider, by=shicaizheng, reason="整改完成，复核合格")
-    assert provider.current_status == Provider.CurrentStatus.QUALIFIED
+    assert provider.current_status == Provider.DirectoryStatus.QUALIFIED
     assert list(Provider.objects.qualified()) == [provider]
     trail = list(provider.status_changes.values_list("action", "from_status", "to_status", "reason"))
     assert trail[1:] == [
@@ -239,7 +239,7 @@ def test_revocation_ends_the_qualification_and_only_a_new_review_restores_it(shi
         qualify_provider(provider, by=shicaizheng, categories=categories("C02"), until=in_two_years())
     check_all(provider, shicaizheng)
     provider = qualify_provider(provider, by=shicaizheng, categories=categories("C02"), until=in_two_years())
-    assert provider.current_status == Provider.CurrentStatus.QUALIFIED
+    assert provider.current_status == Provider.DirectoryStatus.QUALIFIED
     assert [c.action for c in provider.status_changes.all()] == ["qualify", "revoke", "qualify"]
 
 

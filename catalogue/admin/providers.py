@@ -21,10 +21,10 @@ from .qualifications import (
     unmet_conditions_html,
 )
 
-Status = Provider.CurrentStatus
+Status = Provider.DirectoryStatus
 
 
-class CurrentStatusFilter(admin.SimpleListFilter):
+class DirectoryStatusFilter(admin.SimpleListFilter):
     """资质状态 as the directory reads it: 已认定 only while in date, 已过期 past it."""
 
     title = _("资质状态")
@@ -94,7 +94,7 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
         "evaluation_grade",
         "latest_grade_display",
     ]
-    list_filter = [CurrentStatusFilter, FailedEvaluationFilter, "kind", "evaluation_grade", "region"]
+    list_filter = [DirectoryStatusFilter, FailedEvaluationFilter, "kind", "evaluation_grade", "region"]
     search_fields = ["name", "credit_code", "registration_authority"]
     ordering = ["name"]
     autocomplete_fields = ["region", "categories"]
@@ -209,7 +209,7 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
     @admin.display(description=_("资质状态"), ordering="qualification_status")
     def status_display(self, obj):
         if obj is None or obj.pk is None:
-            return Provider.CurrentStatus.PENDING.label
+            return Provider.DirectoryStatus.PENDING.label
         return obj.qualification_label
 
     @admin.display(description=_("最近评价"))

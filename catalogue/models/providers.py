@@ -80,8 +80,9 @@ class Provider(models.Model):
         SUSPENDED = "SUSPENDED", _("已暂停")
         REVOKED = "REVOKED", _("已撤销")
 
-    class CurrentStatus(models.TextChoices):
-        """What the directory and the admin show: the stored status, with 已过期 for a lapsed qualification."""
+    class DirectoryStatus(models.TextChoices):
+        """What the directory and the admin show (current_status): the stored QualificationStatus, with 已过期
+        for a lapsed qualification. Not stored; the name says it is the status as shown."""
 
         PENDING = "PENDING", _("待审核")
         QUALIFIED = "QUALIFIED", _("已认定")
@@ -89,7 +90,11 @@ class Provider(models.Model):
         SUSPENDED = "SUSPENDED", _("已暂停")
         REVOKED = "REVOKED", _("已撤销")
 
-    class EvaluationGrade(models.TextChoices):
+    class SocialOrganisationRating(models.TextChoices):
+        """社会组织评估等级 (1A–5A), the civil-affairs rating of a social organisation; not the performance
+        evaluation's grade (catalogue/evaluation_rules.py, Grade). The field keeps its name, evaluation_grade,
+        which a rename would turn into a migration."""
+
         A1 = "1A", "1A"
         A2 = "2A", "2A"
         A3 = "3A", "3A"
@@ -126,7 +131,7 @@ class Provider(models.Model):
     qualified_from = models.DateField(_("认定日期"), null=True, blank=True)
     qualified_until = models.DateField(_("认定有效期至"), null=True, blank=True)
     evaluation_grade = models.CharField(
-        _("社会组织评估等级"), max_length=2, choices=EvaluationGrade.choices, blank=True
+        _("社会组织评估等级"), max_length=2, choices=SocialOrganisationRating.choices, blank=True
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -171,8 +176,8 @@ class Provider(models.Model):
     def current_status(self):
         """The stored status, except that a qualification past its date reads EXPIRED (已过期)."""
         if self.qualification_status == self.QualificationStatus.QUALIFIED and not self.is_qualified:
-            return self.CurrentStatus.EXPIRED
-        return self.CurrentStatus(self.qualification_status)
+            return self.DirectoryStatus.EXPIRED
+        return self.DirectoryStatus(self.qualification_status)
 
     @property
     def current_status_label(self):
@@ -182,9 +187,9 @@ class Provider(models.Model):
     def qualification_label(self):
         """已认定至2027-12-31 · 已过期（2025-06-30） · 已暂停 …: the state with its date, in one phrase."""
         status = self.current_status
-        if status == self.CurrentStatus.QUALIFIED and self.qualified_until:
+        if status == self.DirectoryStatus.QUALIFIED and self.qualified_until:
             return _("已认定至%(date)s") % {"date": self.qualified_until.isoformat()}
-        if status == self.CurrentStatus.EXPIRED:
+        if status == self.DirectoryStatus.EXPIRED:
             return _("已过期（有效期至%(date)s）") % {"date": self.qualified_until.isoformat()}
         return status.label
 
