@@ -9,7 +9,7 @@ catalogue/services/contracts.py, which save_model calls. Scope: Contract.objects
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -102,8 +102,7 @@ ContractYearFilter = year_filter("year", _("年度"))
 
 def newest_grade_of_provider():
     """The grade of the newest evaluation of the contract's provider (any contract), as a subquery."""
-    newest = Evaluation.objects.filter(contract__provider=OuterRef("provider")).order_by("-evaluated_on", "-pk")
-    return Subquery(newest.values("grade")[:1])
+    return Evaluation.objects.newest_grade(OuterRef("provider"))
 
 
 @admin.register(Contract)

@@ -131,6 +131,12 @@ class EvaluationQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-evaluated_on", "-pk")
 
+    def newest_grade(self, provider):
+        """The grade of the provider's newest evaluation among these, as a subquery; `provider` is usually an
+        OuterRef (a provider's pk, or a contract's provider)."""
+        newest = self.filter(contract__provider=provider).newest_first()
+        return models.Subquery(newest.values("grade")[:1])
+
     def recent_grades(self, provider_ids, limit=3):
         """{provider id: [Grade, …]} — each provider's newest `limit` grades, newest first, in one query."""
         rows = (

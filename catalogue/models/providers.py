@@ -55,10 +55,9 @@ class ProviderQuerySet(models.QuerySet):
         from .evaluations import Evaluation
 
         results = Evaluation.objects.published() if published_only else Evaluation.objects.all()
-        newest = results.filter(contract__provider=models.OuterRef("pk")).order_by("-evaluated_on", "-pk")
         failed = results.filter(contract__provider=models.OuterRef("pk"), grade=Grade.FAIL)
         return self.annotate(
-            latest_grade=models.Subquery(newest.values("grade")[:1]),
+            latest_grade=results.newest_grade(models.OuterRef("pk")),
             has_failed_evaluation=models.Exists(failed),
         )
 
