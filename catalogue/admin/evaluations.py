@@ -1,7 +1,7 @@
 """绩效评价 in the admin: three scores typed, the combined score and grade computed; publishing is a button.
 
 The computation is catalogue/evaluation_rules.py (weights and bands in one place); recording goes
-through catalogue/services/contracts.py (record_evaluation), which refuses an evaluation before the
+through catalogue/services/evaluations.py (record_evaluation), which refuses an evaluation before the
 contract's period ends. A published result is read-only until it is withdrawn (撤回公开, with a
 reason). The weights are one row (EvaluationWeights) that only municipal finance changes.
 """

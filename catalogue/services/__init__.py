@@ -2,14 +2,9 @@
 transaction with the rows locked, and records who, when and why. The admin's actions, the forms,
 the import and the tests all call these, so every path obeys the same rules."""
 
-from .contracts import (
-    publish_evaluation,
-    record_evaluation,
-    save_contract,
-    set_evaluation_weights,
-    withdraw_evaluation,
-)
+from .contracts import save_contract
 from .editions import open_next_year, open_revision, publish_edition, withdraw_edition
+from .evaluations import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
 from .pilots import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
 from .providers import (
     check_condition,
