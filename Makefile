@@ -36,13 +36,13 @@ browser-deps:
 	fi
 
 # With DATABASE_URL unset: SQLite, PostgreSQL-only tests deselected.
-# With DATABASE_URL=postgres://…: every test.
+# With DATABASE_URL=postgres://…: every test but the SQLite-only ones (marked sqlite).
 # With REDIS_URL set (.ci/run sets it): the Redis tests too; unset, they are deselected.
 test: $(STAMP) browser-deps
 	@if [ -n "$$REDIS_URL" ]; then redis=""; else redis="not redis"; fi; \
 	if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== tests on PostgreSQL ($$DATABASE_URL)$${REDIS_URL:+, Redis $$REDIS_URL}"; \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadfile $${redis:+-m "$$redis"}; \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadfile -m "not sqlite$${redis:+ and $$redis}"; \
 	else \
 	  echo "== tests on SQLite$${REDIS_URL:+, Redis $$REDIS_URL}"; \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n 2 --dist loadfile -m "not postgres$${redis:+ and $$redis}"; \

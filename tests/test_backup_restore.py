@@ -104,9 +104,9 @@ def assert_same_everywhere(before, after, tmp_path, kept):
     assert restored.read_bytes() == EVIDENCE
 
 
+@pytest.mark.sqlite
 def test_a_backup_restores_into_a_fresh_sqlite_database_byte_for_byte(kept_data, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite round trip; the PostgreSQL one is marked postgres")
+    assert connection.vendor == "sqlite", "the SQLite round trip; the PostgreSQL one is marked postgres"
     archive = back_up(tmp_path)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # it holds the password hashes
     target = tmp_path / "restored.sqlite3"
@@ -135,8 +135,7 @@ def fresh_postgres_database():
 
 @pytest.mark.postgres
 def test_a_backup_restores_into_a_fresh_postgresql_database_byte_for_byte(kept_data, tmp_path, fresh_postgres_database):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs DATABASE_URL=postgres://…")
+    assert connection.vendor == "postgresql", "needs DATABASE_URL=postgres://…"
     name, url = fresh_postgres_database
     archive = back_up(tmp_path)
     report = restore(archive, url, tmp_path)
@@ -172,11 +171,11 @@ def test_an_evidence_file_replaced_while_the_database_is_dumped_is_still_in_the_
 
 
 @pytest.fixture
-def restore_url(tmp_path):
+def restore_url(tmp_path, request):
     """A fresh target of the test database's own kind."""
     if connection.vendor == "sqlite":
         return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    pytest.skip("the refusals are the same on PostgreSQL (see the postgres round trip); one run is enough")
+    return request.getfixturevalue("fresh_postgres_database")[1]
 
 
 def test_a_non_empty_target_is_refused_unless_forced(kept_data, tmp_path, restore_url):
