@@ -115,17 +115,22 @@ else:
 # The public pages are cached under a version kept in the database (catalogue/public_cache.py), so
 # any cache works: the local-memory one needs no server; REDIS_URL shares one cache between nodes.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A page is keyed by the day too, so nothing is kept longer than a day: in Redis the pages of versions that
+# have passed expire by themselves (the local-memory cache also drops its oldest past PUBLIC_CACHE_ENTRIES).
+PUBLIC_CACHE_SECONDS = 24 * 60 * 60
 if REDIS_URL:
     CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": alias}
         for alias in ("default", "public")
     }
+    CACHES["public"]["TIMEOUT"] = PUBLIC_CACHE_SECONDS
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
         "public": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "public-pages",
+            "TIMEOUT": PUBLIC_CACHE_SECONDS,
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", "500"))},
         },
     }
