@@ -75,18 +75,13 @@ class RevisionForm(OperationForm):
     )
 
 
-class CorrectionForm(OperationForm):
-    document_number = forms.CharField(
-        label=_("文号"),
-        max_length=60,
-        help_text=_("更正后的文号，例如：咸财综发〔2016〕12号。"),
-        error_messages={"required": _("发布目录须填写文号。")},
-    )
-    published_on = forms.DateField(
-        label=_("发布日期"),
-        widget=DateInput,
-        error_messages={"required": _("发布目录须填写发布日期。"), "invalid": _("请输入有效的日期，例如 2016-03-01。")},
-    )
+class CorrectionForm(PublishForm):
+    """The 文号 and date as PublishForm asks them, corrected, with the reason the public page shows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_number"].help_text = _("更正后的文号，例如：咸财综发〔2016〕12号。")
+
     reason = forms.CharField(
         label=_("更正理由"),
         max_length=500,

@@ -571,8 +571,8 @@ def run(job):
     except RecursionError:
         return {"refused": "depth", "params": {"part": "", "max": limits.max_depth}}
     except (ParseError, zipfile.BadZipFile, zlib.error, LookupError, ValueError, OSError, EOFError, RuntimeError):
-        # A damaged or foreign file fails in many ways (NotImplementedError, a RuntimeError, for an
-        # encrypted or oddly compressed member); for the clerk they all mean the same.
+        # A damaged or foreign file fails in many ways (an encrypted or oddly compressed member raises a
+        # RuntimeError or one of its subclasses); for the clerk they all mean the same.
         return {"refused": "not_xlsx" if job["format"] == "xlsx" else "not_text"}
 
 
