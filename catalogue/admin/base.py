@@ -182,8 +182,8 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
         return cache[key]
 
     def is_frozen(self, request, obj):
-        """True when the object may no longer be changed or deleted (a published edition …)."""
-        return False
+        """True when the object may no longer be changed or deleted: the model says (its is_frozen)."""
+        return bool(getattr(obj, "is_frozen", False))
 
     def lock_for_write(self, obj):
         """Lock the row whose state decides whether obj may change, and return it as it is now.

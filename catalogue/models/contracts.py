@@ -237,6 +237,11 @@ class Contract(Recorded):
         return {}
 
     @property
+    def is_frozen(self):
+        """The contract behind a published evaluation is part of that public record."""
+        return self.pk is not None and Contract.objects.filter(pk=self.pk, evaluation__published=True).exists()
+
+    @property
     def has_ended(self):
         from django.utils import timezone
 

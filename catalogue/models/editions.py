@@ -134,6 +134,11 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, Recorded):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_frozen(self):
+        """A published, superseded or withdrawn edition is a public record: never edited in place."""
+        return not self.is_draft
+
+    @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
 

@@ -265,5 +265,10 @@ class Evaluation(Recorded):
         super().save(*args, **kwargs)
 
     @property
+    def is_frozen(self):
+        """A published result is a public record: withdraw it (with a reason) before correcting it."""
+        return self.published
+
+    @property
     def is_failed(self):
         return self.grade == Grade.FAIL

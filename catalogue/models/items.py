@@ -206,6 +206,11 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, Timestamped):
     def get_absolute_url(self):
         return reverse("catalogue:item", args=[self.pk])
 
+    @property
+    def is_frozen(self):
+        """Items of a published, superseded or withdrawn edition are read-only (clean() refuses them too)."""
+        return self.edition_id is not None and self.edition.is_frozen
+
     def get_procurement_method_display(self):
         """购买方式 in the current language; Django's own reads a lazy list of choices on every call."""
         return method_label(self.procurement_method)

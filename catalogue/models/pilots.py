@@ -151,6 +151,11 @@ class PilotItem(Recorded):
     def is_editable(self):
         return self.status in self.EDITABLE_STATES
 
+    @property
+    def is_frozen(self):
+        """Submitted and approved items are read-only; drafts and returned items are the county's to edit."""
+        return not self.is_editable
+
     def allowed_actions(self):
         return PILOT_LIFECYCLE.available(self)
 
