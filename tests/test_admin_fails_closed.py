@@ -90,3 +90,36 @@ def test_a_scoped_admin_without_a_rule_shows_no_rows_even_to_a_superuser(site):
     assert ItemProbeAdmin(CatalogueItem, site).get_queryset(request).count() == 0
     ItemProbeAdmin.scope_rule = ScopeRule.VISIBLE_TO
     assert ItemProbeAdmin(CatalogueItem, site).get_queryset(request).count() == 1
+
+
+def test_an_inline_handed_out_only_by_get_inlines_is_checked_too(site):
+    """An admin may return an inline from get_inlines(request, obj) without listing it; the check cannot call
+    that without a request, so it walks every inline class the project defines."""
+
+    class HiddenInline(admin.TabularInline):
+        model = QualificationCheck
+
+    HiddenInline.__module__ = "catalogue.admin.probe"
+
+    class ProviderProbeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+        scope_rule = ScopeRule.VISIBLE_TO
+
+        def get_inlines(self, request, obj):
+            return [HiddenInline]
+
+    site.register(Provider, ProviderProbeAdmin)
+    try:
+        errors = admin_scope_errors([site])
+        assert _ids(errors) == ["catalogue.E101"]
+        assert "HiddenInline" in errors[0].msg
+        HiddenInline.scope_rule = ScopeRule.PARENT
+        assert admin_scope_errors([site]) == []
+    finally:
+        HiddenInline.__module__ = __name__  # out of the project's packages again, for the other tests
+
+
+def test_the_project_inlines_found_include_those_only_get_inlines_returns():
+    from catalogue.admin.checks import project_inlines
+
+    names = {inline.__name__ for inline in project_inlines()}
+    assert {"CatalogueItemInline", "QualificationCheckInline", "StaffProfileInline"} <= names

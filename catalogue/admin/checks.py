@@ -5,8 +5,13 @@ whose queryset has no visible_to(), or with VISIBLE_TO on an admin that does not
 ScopedQuerysetMixin, this system check is an error, and Django refuses to start (runserver, migrate, check);
 tests/test_admin_fails_closed.py runs it too. A model added later without a rule is therefore never shown to
 every staff role by accident.
+
+Inlines are checked twice over: those an admin lists in `inlines`, and every inline class defined in the
+project's own packages, because an admin may hand one out only from get_inlines(request, obj) (the edition
+page shows its items inline only for small editions), which a check cannot call without a request.
 """
 
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.sites import all_sites
 from django.core import checks
 
@@ -44,14 +49,35 @@ def _problems(owner, model):
             )
 
 
+# Inline classes defined under these packages are checked whether or not an admin lists them.
+PROJECT_PACKAGES = ("catalogue", "logins")
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def project_inlines():
+    """Every concrete inline class (it names a model) defined in the project's own packages."""
+    return {
+        inline
+        for inline in _subclasses(InlineModelAdmin)
+        if inline.__module__.split(".")[0] in PROJECT_PACKAGES and getattr(inline, "model", None) is not None
+    }
+
+
 def admin_scope_errors(sites=None):
-    """Every registered admin (and its listed inlines) without a usable scope rule, as check errors."""
+    """Every registered admin, its listed inlines and the project's inline classes without a usable scope rule."""
     errors = []
+    inlines = project_inlines()
     for site in sites if sites is not None else all_sites:
         for model, model_admin in site._registry.items():
             errors.extend(_problems(model_admin, model))
-            for inline in model_admin.inlines:
-                errors.extend(_problems(inline, inline.model))
+            inlines.update(model_admin.inlines)
+    for inline in sorted(inlines, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}"):
+        errors.extend(_problems(inline, inline.model))
     return errors
 
 
