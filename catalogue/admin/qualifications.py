@@ -21,10 +21,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import evidence_files
-from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import QUALIFICATION_LIFECYCLE, ProviderStatusChange, QualificationCheck, ServiceCategory
 from catalogue.models import unmet_conditions as find_unmet_conditions
+from catalogue.models.providers import is_flagged, provider_label  # noqa: F401  # until admin/contracts.py moves
 from catalogue.permissions import may_review
 from catalogue.scopes import ScopeRule
 from catalogue.services import qualify_provider, reinstate_provider, revoke_provider, suspend_provider
@@ -32,27 +32,6 @@ from catalogue.services import qualify_provider, reinstate_provider, revoke_prov
 from .operations import Operation
 
 Action = ProviderStatusChange.Action
-
-
-# Labels: a provider's state and recent grades, wherever staff choose one ---------------------------
-
-
-def grades_text(grades):
-    """近期评价：优秀、良好 (newest first), or 暂无评价."""
-    if not grades:
-        return gettext("暂无评价")
-    return gettext("近期评价：%(grades)s") % {"grades": "、".join(str(Grade(grade).label) for grade in grades)}
-
-
-def is_flagged(grades):
-    """A provider whose newest evaluation is 不合格 is flagged (⚠) wherever staff choose a provider."""
-    return bool(grades) and grades[0] == Grade.FAIL
-
-
-def provider_label(provider, grades):
-    """咸宁市阳光社会工作服务中心 · 已认定至2027-12-31 · 近期评价：优秀、良好 (⚠ first when flagged)."""
-    name = f"⚠ {provider.name}" if is_flagged(grades) else provider.name
-    return " · ".join([name, str(provider.qualification_label), grades_text(grades)])
 
 
 # The condition checks, inline on the provider -----------------------------------------------------

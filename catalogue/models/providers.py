@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue.evaluation_rules import Grade
 from catalogue.scopes import Scope
 from catalogue.validators import validate_credit_code
 
@@ -50,8 +52,6 @@ class ProviderQuerySet(models.QuerySet):
         """Annotate `latest_grade` (the grade of the newest evaluation) and `has_failed_evaluation` (any
         graded 不合格), in the same query. Staff see every recorded result (the admin's ⚠ flag); a
         public page passes published_only=True."""
-        from catalogue.evaluation_rules import Grade
-
         from .evaluations import Evaluation
 
         results = Evaluation.objects.published() if published_only else Evaluation.objects.all()
@@ -228,3 +228,25 @@ class Provider(models.Model):
                     "reason": since.reason if since else _("无记录"),
                 }
         return None
+
+
+# Labels: a provider's state and recent grades, wherever staff choose one (the contract admin's provider
+# field and column). `grades` are the provider's recorded evaluation grades, newest first.
+
+
+def grades_text(grades):
+    """近期评价：优秀、良好 (newest first), or 暂无评价."""
+    if not grades:
+        return gettext("暂无评价")
+    return gettext("近期评价：%(grades)s") % {"grades": "、".join(str(Grade(grade).label) for grade in grades)}
+
+
+def is_flagged(grades):
+    """A provider whose newest evaluation is 不合格 is flagged (⚠) wherever staff choose a provider."""
+    return bool(grades) and grades[0] == Grade.FAIL
+
+
+def provider_label(provider, grades):
+    """咸宁市阳光社会工作服务中心 · 已认定至2027-12-31 · 近期评价：优秀、良好 (⚠ first when flagged)."""
+    name = f"⚠ {provider.name}" if is_flagged(grades) else provider.name
+    return " · ".join([name, str(provider.qualification_label), grades_text(grades)])
