@@ -197,13 +197,7 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
             fields += [name for name in ("region", "purchasing_body") if name not in fields]
         return fields
 
-    def is_frozen(self, request, obj):
-        """The contract behind a published evaluation is part of that public record."""
-        return Evaluation.objects.filter(contract_id=obj.pk, published=True).exists()
-
     def save_model(self, request, obj, form, change):
-        if change:
-            self.refuse_if_frozen_now(request, obj)
         save_contract(obj, by=request.user)
         grades = Evaluation.objects.recent_grades([obj.provider_id]).get(obj.provider_id, [])
         if is_flagged(grades):

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalogue.models import CatalogueItem, Contract, Evaluation
+from catalogue.models import CatalogueItem, Contract
 from catalogue.permissions import CHANGE, may_act_on
 
 
@@ -36,14 +36,18 @@ def _lock_service(item):
 
 
 def save_contract(contract, *, by):
-    """Record a new contract, or save a changed one, after every rule of Contract.clean (budget included)."""
+    """Record a new contract, or save a changed one, after every rule of Contract.clean (budget included).
+
+    A contract whose evaluation was published is part of that public record (Contract.is_frozen): it is
+    refused, for the admin, the import and a script alike, until the result is withdrawn."""
     require_contract_scope(by, contract)
     with transaction.atomic():
         if contract.item_id:
             _lock_service(contract.item)
         if contract.pk is None:
             contract.created_by = by
-        elif Evaluation.objects.filter(contract_id=contract.pk, published=True).exists():
+        elif Contract.objects.select_for_update().get(pk=contract.pk).is_frozen:
+            # Read under the lock publish_evaluation also takes (it locks the evaluation with its contract).
             raise ValidationError(_("该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"))
         contract.full_clean()
         contract._change_reason = _("录入合同") if contract.pk is None else _("修改合同")

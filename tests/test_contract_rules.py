@@ -1,0 +1,70 @@
+"""The contract rules at their one home, called directly (no admin): a published evaluation freezes its
+contract (Contract.is_frozen, refused by services/contracts.save_contract)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from catalogue.models import Contract
+from catalogue.services import publish_evaluation, save_contract, withdraw_evaluation
+from tests import factories as f
+from tests.contract_builders import municipal, published_item, recorded_evaluation, saved_contract
+
+FROZEN = "该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"
+
+
+@pytest.fixture
+def shicaizheng():
+    return municipal()
+
+
+@pytest.fixture
+def signed(shicaizheng):
+    """A 2017 contract of 咸宁市民政局 with 阳光, ended 2017-12-31."""
+    item = published_item(budget=Decimal("1000000"))
+    provider = f.provider("咸宁市阳光社会工作服务中心", categories=("C02",))
+    return saved_contract(item, provider, shicaizheng, value=Decimal("100000"))
+
+
+# A published evaluation freezes its contract ---------------------------------------------------------
+
+
+def test_a_contract_is_frozen_only_while_its_evaluation_is_published(signed, shicaizheng):
+    assert not signed.is_frozen
+    result = recorded_evaluation(signed, shicaizheng, 80, 80, 80)
+    assert not Contract.objects.get(pk=signed.pk).is_frozen
+    publish_evaluation(result, by=shicaizheng, published_on=date(2018, 3, 1))
+    assert Contract.objects.get(pk=signed.pk).is_frozen
+    withdraw_evaluation(result, by=shicaizheng, reason="第三方得分录入有误")
+    assert not Contract.objects.get(pk=signed.pk).is_frozen
+    assert not Contract().is_frozen  # a contract not yet recorded has no evaluation
+
+
+def test_the_service_refuses_a_change_to_a_contract_whose_result_is_public(signed, shicaizheng):
+    publish_evaluation(recorded_evaluation(signed, shicaizheng, 80, 80, 80), by=shicaizheng)
+    stale = Contract.objects.get(pk=signed.pk)
+    stale.number = "咸民政采〔2017〕99号"
+    with pytest.raises(ValidationError) as refused:
+        save_contract(stale, by=shicaizheng)
+    assert refused.value.messages == [FROZEN]
+    assert Contract.objects.get(pk=signed.pk).number == ""
+
+
+def test_the_service_reads_the_stored_state_not_the_callers_copy(signed, shicaizheng):
+    """A form read before the publish still finds the contract frozen when it saves."""
+    stale = Contract.objects.get(pk=signed.pk)  # read before the result is published
+    publish_evaluation(recorded_evaluation(signed, shicaizheng, 80, 80, 80), by=shicaizheng)
+    stale.value = Decimal("90000")
+    with pytest.raises(ValidationError, match="已公开"):
+        save_contract(stale, by=shicaizheng)
+    assert Contract.objects.get(pk=signed.pk).value == Decimal("100000")
+
+
+def test_after_the_result_is_withdrawn_the_contract_may_be_corrected(signed, shicaizheng):
+    result = publish_evaluation(recorded_evaluation(signed, shicaizheng, 80, 80, 80), by=shicaizheng)
+    withdraw_evaluation(result, by=shicaizheng, reason="合同编号漏填")
+    corrected = Contract.objects.get(pk=signed.pk)
+    corrected.number = "咸民政采〔2017〕12号"
+    assert save_contract(corrected, by=shicaizheng).number == "咸民政采〔2017〕12号"
