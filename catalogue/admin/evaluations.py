@@ -17,6 +17,7 @@ from catalogue import evaluation_rules as rules
 from catalogue.evaluation_rules import Grade
 from catalogue.forms import DateInput, OperationForm
 from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.models.evaluations import EVALUATION_LIFECYCLE
 from catalogue.permissions import is_finance
 from catalogue.scopes import ScopeRule
 from catalogue.services import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
@@ -99,7 +100,7 @@ EVALUATION_OPERATIONS = (
         form_class=PublishEvaluationForm,
         run=lambda evaluation, user, published_on: publish_evaluation(evaluation, by=user, published_on=published_on),
         role_allows=is_finance,
-        state_allows=lambda evaluation: not evaluation.published,
+        state_allows=EVALUATION_LIFECYCLE.state_allows(Evaluation.Action.PUBLISH),
         explanation=_("公开后，评价结果在承接主体和目录事项的公开页面上显示，并不能再修改；如需更正，先撤回公开。"),
         done=_("已公开：%(object)s。"),
     ),
@@ -109,7 +110,7 @@ EVALUATION_OPERATIONS = (
         form_class=WithdrawEvaluationForm,
         run=lambda evaluation, user, reason: withdraw_evaluation(evaluation, by=user, reason=reason),
         role_allows=is_finance,
-        state_allows=lambda evaluation: evaluation.published,
+        state_allows=EVALUATION_LIFECYCLE.state_allows(Evaluation.Action.WITHDRAW),
         explanation=_("撤回后公众不再能看到该评价结果；记录和历史仍然保留。"),
         done=_("已撤回公开：%(object)s。"),
         button_class="operation-button--danger",
@@ -180,10 +181,6 @@ class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedH
         if obj is not None and "contract" not in fields:
             fields.append("contract")
         return fields
-
-    def is_frozen(self, request, obj):
-        """A published result is a public record: withdraw it (with a reason) before correcting it."""
-        return obj.published
 
     def save_model(self, request, obj, form, change):
         record_evaluation(obj, by=request.user)

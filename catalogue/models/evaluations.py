@@ -20,6 +20,7 @@ from catalogue.evaluation_rules import Grade
 from catalogue.scopes import Scope
 
 from .base import Recorded, account_field
+from .lifecycles import Lifecycle
 
 
 def _score_field(label, help_text, out_of_range):
@@ -160,6 +161,18 @@ class Evaluation(Recorded):
     first recorded; those weights are stored on the row. Only published evaluations are public.
     """
 
+    class Publication(models.TextChoices):
+        """Whether the result is public: derived from `published`, never stored (EVALUATION_LIFECYCLE's states)."""
+
+        UNPUBLISHED = "unpublished", _("未公开")
+        PUBLISHED = "published", _("已公开")
+
+    class Action(models.TextChoices):
+        """The steps of EVALUATION_LIFECYCLE; the labels are the history's reasons."""
+
+        PUBLISH = "publish", _("公开评价结果")
+        WITHDRAW = "withdraw", _("撤回公开")
+
     contract = models.OneToOneField(
         "catalogue.Contract", verbose_name=_("合同"), on_delete=models.PROTECT, related_name="evaluation"
     )
@@ -264,6 +277,20 @@ class Evaluation(Recorded):
             self.compute()
         super().save(*args, **kwargs)
 
+    # Publication --------------------------------------------------------------------------------
+
+    @property
+    def publication(self):
+        """The lifecycle's state, read from the `published` boolean (a status field would need a migration)."""
+        return self.Publication.PUBLISHED if self.published else self.Publication.UNPUBLISHED
+
+    @publication.setter
+    def publication(self, state):
+        self.published = state == self.Publication.PUBLISHED
+
+    def get_publication_display(self):
+        return self.Publication(self.publication).label
+
     @property
     def is_frozen(self):
         """A published result is a public record: withdraw it (with a reason) before correcting it."""
@@ -272,3 +299,22 @@ class Evaluation(Recorded):
     @property
     def is_failed(self):
         return self.grade == Grade.FAIL
+
+
+# An evaluation's publication (catalogue/models/lifecycles.py; DOMAIN.md §10): a recorded result is published
+# (公开) by finance, and withdrawn (撤回公开, with a reason) to be corrected. The state is Evaluation.publication.
+EVALUATION_LIFECYCLE = Lifecycle(
+    transitions={
+        Evaluation.Action.PUBLISH: ({Evaluation.Publication.UNPUBLISHED}, Evaluation.Publication.PUBLISHED),
+        Evaluation.Action.WITHDRAW: ({Evaluation.Publication.PUBLISHED}, Evaluation.Publication.UNPUBLISHED),
+    },
+    actions=Evaluation.Action,
+    status_field="publication",
+    refusals={
+        Evaluation.Action.PUBLISH: _("该评价结果已于%(date)s公开。"),
+        Evaluation.Action.WITHDRAW: _("该评价结果尚未公开。"),
+    },
+    refusal_context=lambda evaluation: {
+        "date": evaluation.published_on.isoformat() if evaluation.published_on else "",
+    },
+)

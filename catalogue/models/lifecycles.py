@@ -7,6 +7,7 @@ reason (who and when are the service's: it records its own trail row with `by`, 
 notes the user and time). The services lock the row first, so the check reads the state as it is now.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ class Lifecycle:
     refusal: str = ""  # "…当前为“%(status)s”，不能%(action)s…"; %(object)s is the row
     refusals: dict | None = None  # action → its own refusal, where one action words it differently
     object_key: str = "object"  # the refusal's name for the row (%(edition)s in the edition's)
+    refusal_context: Callable | None = None  # row → further %(…)s keys of a refusal (the evaluation's date)
 
     def allows(self, obj, action):
         sources, _target = self.transitions[action]
@@ -47,7 +49,9 @@ class Lifecycle:
         if not self.allows(locked, action):
             display = getattr(locked, f"get_{self.status_field}_display")()
             refusal = (self.refusals or {}).get(action, self.refusal)
-            raise ValidationError(refusal % {"status": display, "action": self.label(action), self.object_key: locked})
+            context = {"status": display, "action": self.label(action), self.object_key: locked}
+            context.update(self.refusal_context(locked) if self.refusal_context else {})
+            raise ValidationError(refusal % context)
         _sources, target = self.transitions[action]
         from_status = getattr(locked, self.status_field)
         setattr(locked, self.status_field, target)

@@ -4,8 +4,9 @@ Rule source: a contract's result is evaluated by the purchasing body, the servic
 published, and used for next year's budget and choice of provider (DOMAIN.md §10; 咸政办发〔2015〕39号). The
 score and grade are the model's (Evaluation.clean, catalogue/evaluation_rules.py); these services add who may
 act (catalogue/permissions.py: the contract's object scope to record, finance of the contract's region to
-publish, municipal finance for the weights), the locks, and the record of who did it. A published result
-freezes its contract (services/contracts.py's save_contract refuses the change).
+publish, municipal finance for the weights), the locks, and the record of who did it. Publishing and withdrawing
+step through EVALUATION_LIFECYCLE (catalogue/models/evaluations.py), the table the admin's buttons read. A
+published result freezes its contract (Contract.is_frozen; services/contracts.py's save_contract refuses the change).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.models.evaluations import EVALUATION_LIFECYCLE
 from catalogue.permissions import PUBLISH, may_act_on, may_review
 
 from .contracts import require_contract_scope
@@ -28,7 +30,7 @@ def record_evaluation(evaluation, *, by):
         require_contract_scope(by, contract)
         if evaluation.pk is not None:
             current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-            if current.published:
+            if current.is_frozen:
                 raise ValidationError(_("该评价结果已公开，不能修改；如需更正，请先撤回公开。"))
         else:
             evaluation.created_by = by
@@ -45,11 +47,8 @@ def publish_evaluation(evaluation, *, by, published_on=None):
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
         if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以公开绩效评价结果。"))
-        if locked.published:
-            raise ValidationError(_("该评价结果已于%(date)s公开。") % {"date": locked.published_on.isoformat()})
-        locked.published = True
+        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.PUBLISH)
         locked.published_on = published_on or timezone.localdate()
-        locked._change_reason = _("公开评价结果")
         locked.save(update_fields=["published", "published_on", "updated_at"])
         return locked
 
@@ -62,11 +61,8 @@ def withdraw_evaluation(evaluation, *, by, reason):
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
         if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以撤回公开的绩效评价结果。"))
-        if not locked.published:
-            raise ValidationError(_("该评价结果尚未公开。"))
-        locked.published = False
+        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.WITHDRAW, reason=reason.strip())
         locked.published_on = None
-        locked._change_reason = _("撤回公开：%(reason)s") % {"reason": reason.strip()}
         locked.save(update_fields=["published", "published_on", "updated_at"])
         return locked
 
