@@ -1,16 +1,18 @@
 """The contract rules at their one home, called directly (no admin): a published evaluation freezes its
-contract (Contract.is_frozen, refused by services/contracts.save_contract)."""
+contract (Contract.is_frozen, refused by services/contracts.save_contract); a department's contract is its
+own body's, in that body's region (keep_to_own_body); a contract is evaluated once (awaiting_evaluation)."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalogue.models import Contract
 from catalogue.services import publish_evaluation, save_contract, withdraw_evaluation
+from catalogue.services.contracts import keep_to_own_body
 from tests import factories as f
-from tests.contract_builders import municipal, published_item, recorded_evaluation, saved_contract
+from tests.contract_builders import contract, department, municipal, published_item, recorded_evaluation, saved_contract
 
 FROZEN = "该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"
 
@@ -68,3 +70,47 @@ def test_after_the_result_is_withdrawn_the_contract_may_be_corrected(signed, shi
     corrected = Contract.objects.get(pk=signed.pk)
     corrected.number = "咸民政采〔2017〕12号"
     assert save_contract(corrected, by=shicaizheng).number == "咸民政采〔2017〕12号"
+
+
+# A department records its own body's contracts, in that body's region ----------------------------------
+
+
+def test_a_department_contract_gets_the_body_and_its_region_from_the_service(signed):
+    minzheng = department()
+    chibi = f.region("chibi")
+    candidate = contract(signed.item, signed.provider, value=Decimal("1000"), purchasing_body=None, region=chibi)
+    saved = save_contract(candidate, by=minzheng)
+    assert (saved.purchasing_body.name, saved.region.slug, saved.created_by) == ("咸宁市民政局", "xianning", minzheng)
+
+
+def test_a_department_cannot_move_its_recorded_contract_to_another_region(signed):
+    minzheng = department()
+    moved = Contract.objects.get(pk=signed.pk)
+    moved.region = f.region("chibi")
+    moved.number = "咸民政采〔2017〕12号"
+    save_contract(moved, by=minzheng)
+    stored = Contract.objects.get(pk=signed.pk)
+    assert (stored.region.slug, stored.number) == ("xianning", "咸民政采〔2017〕12号")
+
+
+def test_a_department_cannot_record_a_contract_for_another_body(signed):
+    other = contract(signed.item, signed.provider, value=Decimal("1000"), purchasing_body=f.purchasing_body("咸宁市教育局"))
+    with pytest.raises(PermissionDenied):
+        save_contract(other, by=department())
+    assert Contract.objects.count() == 1
+
+
+def test_other_roles_choose_the_body_and_region_themselves(signed, shicaizheng):
+    candidate = contract(signed.item, signed.provider, value=Decimal("1000"))
+    candidate.region = f.region("chibi")
+    assert keep_to_own_body(candidate, shicaizheng).region.slug == "chibi"
+
+
+# Which contracts may be evaluated ----------------------------------------------------------------------
+
+
+def test_a_contract_awaits_evaluation_until_it_has_one_and_the_evaluation_keeps_its_own(signed, shicaizheng):
+    assert list(Contract.objects.awaiting_evaluation()) == [signed]
+    result = recorded_evaluation(signed, shicaizheng, 80, 80, 80)
+    assert not Contract.objects.awaiting_evaluation().exists()
+    assert list(Contract.objects.awaiting_evaluation(keep=result.contract_id)) == [signed]

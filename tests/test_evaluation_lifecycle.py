@@ -64,7 +64,8 @@ def test_the_services_step_through_the_table_and_keep_the_date():
     reviewer = municipal()
     item = published_item(budget=Decimal("1000000"))
     provider = f.provider("咸宁市阳光社会工作服务中心", categories=("C02",))
-    result = recorded_evaluation(saved_contract(item, provider, reviewer, value=Decimal("100000")), reviewer, 80, 80, 80)
+    signed = saved_contract(item, provider, reviewer, value=Decimal("100000"))
+    result = recorded_evaluation(signed, reviewer, 80, 80, 80)
     published = publish_evaluation(result, by=reviewer, published_on=date(2018, 3, 1))
     assert (published.publication, published.published_on) == (Publication.PUBLISHED, date(2018, 3, 1))
     assert published.history.first().history_change_reason == "公开评价结果"

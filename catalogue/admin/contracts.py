@@ -1,13 +1,12 @@
 """合同 in the admin: staff pick an item in force and a provider, seeing each candidate's state and grades.
 
-The provider select labels every candidate with its qualification state and its recent grades
-(咸宁市阳光社会工作服务中心 · 已认定至2027-12-31 · 近期评价：优秀、良好); one whose newest evaluation is
-不合格 carries ⚠, and saving a contract with it adds a warning. The rules (published item of the
+The form (catalogue/forms/contracts.py) labels every candidate provider with its qualification state and its
+recent grades (咸宁市阳光社会工作服务中心 · 已认定至2027-12-31 · 近期评价：优秀、良好); one whose newest
+evaluation is 不合格 carries ⚠, and saving a contract with it adds a warning. The rules (published item of the
 region and year, budget, qualification on the signing date, 转包) are Contract.clean and
 catalogue/services/contracts.py, which save_model calls. Scope: Contract.objects.visible_to.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import OuterRef
 from django.urls import reverse
@@ -16,7 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.evaluation_rules import Grade
-from catalogue.models import CatalogueItem, Contract, Evaluation, Provider, PurchasingBody
+from catalogue.forms.contracts import ContractAdminForm
+from catalogue.models import Contract, Evaluation
+from catalogue.models.providers import is_flagged, provider_label
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import save_contract
 
@@ -29,57 +30,6 @@ from .base import (
     without_related_links,
     year_filter,
 )
-from .qualifications import is_flagged, provider_label
-
-FLAG_HELP = _("每个承接主体后注明资质状态和近期绩效评价等级；标有 ⚠ 的，最近一次绩效评价为不合格，请审慎选择。")
-
-
-class ProviderChoiceField(forms.ModelChoiceField):
-    """Each candidate with its state and recent grades; the grades of all candidates are read in one query."""
-
-    _grades = None
-
-    def label_from_instance(self, provider):
-        if self._grades is None:
-            self._grades = Evaluation.objects.recent_grades(self.queryset.values_list("pk", flat=True))
-        return provider_label(provider, self._grades.get(provider.pk, []))
-
-
-class ItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, item):
-        budget = gettext("预算%(budget)s元") % {"budget": f"{item.budget:,.2f}"} if item.budget is not None else gettext("无预算")
-        return f"{item.edition.region.name} {item.edition.year}年 · {item.code} {item.name} · {budget}"
-
-
-class ContractAdminForm(forms.ModelForm):
-    """Knows who fills it in (`staff_user`): items are those in force within the user's scope (and the
-    contract's own item), with their region, year and budget in the label."""
-
-    staff_user = None
-
-    class Meta:
-        model = Contract
-        fields = "__all__"
-        field_classes = {"provider": ProviderChoiceField, "item": ItemChoiceField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        item = self.fields.get("item")
-        if item is not None:
-            in_force = CatalogueItem.objects.visible_to(self.staff_user).current()
-            own = CatalogueItem.objects.filter(pk=self.instance.item_id) if self.instance.item_id else CatalogueItem.objects.none()
-            item.queryset = (
-                (in_force | own)
-                .select_related("edition__region")
-                .order_by("edition__region__order", "-edition__year", "code")
-            )
-        provider = self.fields.get("provider")
-        if provider is not None:
-            # Only providers this role may see (a department never sees a pending or suspended one), and
-            # the contract's own provider, whatever has happened to it since.
-            own = Provider.objects.filter(pk=self.instance.provider_id) if self.instance.provider_id else Provider.objects.none()
-            provider.queryset = (Provider.objects.visible_to(self.staff_user) | own).distinct().order_by("name")
-            provider.help_text = FLAG_HELP
 
 
 class FlaggedProviderFilter(admin.SimpleListFilter):
@@ -174,22 +124,7 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
         return formfield
 
     def get_form(self, request, obj=None, **kwargs):
-        form = form_for_user(super().get_form(request, obj, **kwargs), request.user)
-        scope = Scope.of(request.user)
-        if not scope.is_department:
-            return form
-
-        class DepartmentForm(form):
-            """Department staff record their own body's contracts, in its region."""
-
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                if self.instance.pk is None:
-                    body = PurchasingBody.objects.get(pk=scope.body_id)
-                    self.instance.purchasing_body, self.instance.region_id = body, body.region_id
-
-        DepartmentForm.__name__ = form.__name__
-        return DepartmentForm
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

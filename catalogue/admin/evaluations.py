@@ -1,22 +1,21 @@
 """绩效评价 in the admin: three scores typed, the combined score and grade computed; publishing is a button.
 
+The forms are catalogue/forms/evaluations.py; publishing and withdrawing step through EVALUATION_LIFECYCLE.
 The computation is catalogue/evaluation_rules.py (weights and bands in one place); recording goes
 through catalogue/services/evaluations.py (record_evaluation), which refuses an evaluation before the
 contract's period ends. A published result is read-only until it is withdrawn (撤回公开, with a
 reason). The weights are one row (EvaluationWeights) that only municipal finance changes.
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import evaluation_rules as rules
 from catalogue.evaluation_rules import Grade
-from catalogue.forms import DateInput, OperationForm
-from catalogue.models import Contract, Evaluation, EvaluationWeights
+from catalogue.forms.evaluations import EvaluationAdminForm, PublishEvaluationForm, WithdrawEvaluationForm
+from catalogue.models import Evaluation, EvaluationWeights
 from catalogue.models.evaluations import EVALUATION_LIFECYCLE
 from catalogue.permissions import is_finance
 from catalogue.scopes import ScopeRule
@@ -32,65 +31,6 @@ from .base import (
     year_filter,
 )
 from .operations import Operation, OperationsAdminMixin
-
-# Forms ---------------------------------------------------------------------------------------------
-
-
-class ContractChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, contract):
-        return gettext("%(region)s %(year)s年 · %(item)s · %(provider)s · 服务期至%(end)s") % {
-            "region": contract.region.name,
-            "year": contract.year,
-            "item": contract.item.name,
-            "provider": contract.provider.name,
-            "end": contract.period_end.isoformat(),
-        }
-
-
-class EvaluationAdminForm(forms.ModelForm):
-    """The contracts offered are those in the user's scope without an evaluation (and the row's own)."""
-
-    staff_user = None
-
-    class Meta:
-        model = Evaluation
-        fields = "__all__"
-        field_classes = {"contract": ContractChoiceField}
-        widgets = {"evaluated_on": DateInput}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        contract = self.fields.get("contract")
-        if contract is not None:
-            open_ = Q(evaluation__isnull=True)
-            if self.instance.contract_id:
-                open_ |= Q(pk=self.instance.contract_id)
-            contract.queryset = (
-                Contract.objects.visible_to(self.staff_user)
-                .filter(open_)
-                .select_related("region", "item", "provider")
-                .order_by("-period_end", "-pk")
-            )
-            contract.help_text = _("服务期结束后才能评价；每份合同评价一次。")
-
-
-class PublishEvaluationForm(OperationForm):
-    published_on = forms.DateField(
-        label=_("公开日期"),
-        required=False,
-        widget=DateInput,
-        help_text=_("留空为今天。"),
-        error_messages={"invalid": _("请输入有效的日期，例如 2018-03-01。")},
-    )
-
-
-class WithdrawEvaluationForm(OperationForm):
-    reason = forms.CharField(
-        label=_("撤回理由"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("撤回公开须说明理由。")},
-    )
 
 
 EVALUATION_OPERATIONS = (

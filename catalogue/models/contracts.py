@@ -34,6 +34,14 @@ class ContractQuerySet(models.QuerySet):
     def for_provider(self, provider):
         return self.filter(provider=provider)
 
+    def awaiting_evaluation(self, keep=None):
+        """Contracts without an evaluation: each contract is evaluated once. `keep`, the contract an
+        evaluation already has, stays among them (its form offers it)."""
+        open_ = models.Q(evaluation__isnull=True)
+        if keep is not None:
+            open_ |= models.Q(pk=keep)
+        return self.filter(open_)
+
     def with_related(self):
         return self.select_related(
             "region", "provider", "purchasing_body", "item__edition__region", "item__category__parent__parent"
