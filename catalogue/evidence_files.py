@@ -5,7 +5,7 @@ national fixed-layout format, GB/T 33190), a JPEG or PNG picture, or an Office d
 a browser sends is whatever the uploader typed: an HTML page saved as 证书.pdf carries the name of a
 PDF and the content of a web page. So each upload is checked by its signature (the first bytes,
 and for the zip-based formats the parts inside), the extension must agree with it, and a download
-says the type the content showed (catalogue/admin/qualifications.py).
+says the type the content showed (catalogue/views/staff/evidence.py).
 """
 
 import zipfile

@@ -101,6 +101,9 @@ _RULES = {
     ("catalogue.catalogue", OPEN): lambda user, edition: acts_for_region(user, edition.region_id),
     ("catalogue.catalogue", PUBLISH): lambda user, edition: may_review(user),
     ("catalogue.pilotitem", SUBMIT): may_submit_pilot_item,
+    # Writing a pilot item (saving or deleting a draft, catalogue/services/pilots.py) is the submitter's:
+    # municipal finance reviews through 通过 / 退回 and never rewrites a county's proposal.
+    ("catalogue.pilotitem", CHANGE): may_submit_pilot_item,
     ("catalogue.pilotitem", REVIEW): lambda user, pilot: may_review(user),
 }
 

@@ -6,23 +6,33 @@ trail. A county office edits its drafts and returned items only; once submitted 
 until it comes back.
 """
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
+from catalogue.forms.pilots import submitting_form
 from catalogue.models import PILOT_LIFECYCLE, PilotItem, PilotTransition
-from catalogue.permissions import may_review, may_submit_pilots
-from catalogue.scopes import Scope, ScopeRule
-from catalogue.services import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
+from catalogue.permissions import CHANGE, may_act_on, may_review, may_submit_pilots
+from catalogue.scopes import ScopeRule
+from catalogue.services import (
+    approve_pilot_item,
+    delete_pilot_draft,
+    return_pilot_item,
+    save_pilot_draft,
+    submit_pilot_item,
+    withdraw_pilot_submission,
+)
+from catalogue.views.staff.pilots import application_view
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, service_message, year_filter
 from .operations import Operation, OperationsAdminMixin
@@ -74,72 +84,6 @@ PILOT_OPERATIONS = (
         button_class="operation-button--danger",
     ),
 )
-
-
-# Only a submitted or returned item is waiting for someone; a draft has not been sent, an approved one is done.
-WAITING_STATES = {PilotItem.Status.SUBMITTED, PilotItem.Status.RETURNED}
-
-
-def age_in_days(pilot, now=None):
-    """Days since the item last changed state (or was created): how long it has waited."""
-    since = pilot.status_changed_at or pilot.created_at
-    return ((now or timezone.now()) - since).days
-
-
-def last_step(pilot, action):
-    steps = [step for step in pilot.transitions.all() if step.action == action]
-    return steps[-1] if steps else None
-
-
-def _who(step):
-    if step is None or step.by is None:
-        return "—"
-    return step.by.get_full_name() or step.by.get_username()
-
-
-def _when(step):
-    return timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M") if step else "—"
-
-
-def status_banner(pilot, scope):
-    """What the top of a pilot item's page says about where it stands, and what to do next."""
-    Status = PilotItem.Status
-    county = may_submit_pilots(scope)
-    if pilot.status == Status.DRAFT:
-        withdrawn = last_step(pilot, Action.WITHDRAW)
-        lead = gettext("已撤回报送，现为草稿，尚未重新报送。") if withdrawn else gettext("草稿，尚未报送。")
-        advice = (
-            gettext("市财政局还看不到这个事项。填写完整后，请点“保存并报送”。")
-            if county
-            else gettext("报送单位还没有报送这个事项。")
-        )
-        return {"kind": "draft", "lead": lead, "text": advice}
-    if pilot.status == Status.SUBMITTED:
-        step = last_step(pilot, Action.SUBMIT)
-        text = gettext("%(when)s 由 %(who)s 报送，等待市财政局审核。") % {"when": _when(step), "who": _who(step)}
-        if county:
-            text += gettext("审核前如需修改，可先“撤回报送”。")
-        return {"kind": "submitted", "lead": gettext("已报送。"), "text": text}
-    if pilot.status == Status.RETURNED:
-        step = last_step(pilot, Action.RETURN)
-        return {
-            "kind": "returned",
-            "lead": gettext("已被市财政局退回。"),
-            "text": gettext("%(when)s 由 %(who)s 退回，理由：") % {"when": _when(step), "who": _who(step)},
-            "reason": step.comment if step else "",
-            "after": gettext("请按退回理由修改后，点“保存并报送”重新报送。") if county else "",
-        }
-    step = last_step(pilot, Action.APPROVE)
-    banner = {
-        "kind": "approved",
-        "lead": gettext("已审核通过。"),
-        "text": gettext("%(when)s 由 %(who)s 审核通过，已作为试点事项列入目录：") % {"when": _when(step), "who": _who(step)},
-    }
-    item = pilot.catalogue_item
-    if item is not None:
-        banner["link"] = reverse("admin:catalogue_catalogueitem_change", args=[item.pk])
-        banner["link_text"] = f"{item.edition.region.name} {item.edition.label} · {item.code} {item.name}"
-    return banner
 
 
 def submitting(request):
@@ -203,26 +147,12 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not submitting(request):
-            return form
-
-        class SubmittingForm(form):
-            def _post_clean(self):
-                super()._post_clean()
-                for field, message in self.instance.submission_errors().items():
-                    if field in self.fields and field not in self._errors:
-                        self.add_error(field, message)
-                    elif field not in self.fields:
-                        self.add_error(None, message)
-
-        SubmittingForm.__name__ = form.__name__
-        return SubmittingForm
+        return submitting_form(form) if submitting(request) else form
 
     def _form_context(self, request, obj):
-        scope = Scope.of(request.user)
-        context = {"pilot_submit_row": may_submit_pilots(scope) and (obj is None or obj.is_editable)}
+        county = may_submit_pilots(request.user)
+        context = {"pilot_submit_row": county and (obj is None or obj.is_editable), "pilot_county": county}
         if obj is not None:
-            context["pilot_banner"] = status_banner(obj, scope)
             context["application_url"] = reverse("admin:catalogue_pilotitem_application", args=[obj.pk])
         return context
 
@@ -265,7 +195,7 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         return HttpResponseRedirect(reverse("admin:catalogue_pilotitem_change", args=[obj.pk]))
 
     def _remind_not_submitted(self, request, obj):
-        if obj.is_editable and may_submit_pilots(Scope.of(request.user)):
+        if obj.is_editable and may_submit_pilots(request.user):
             self.message_user(
                 request,
                 gettext("“%(object)s”已保存为草稿，尚未报送：市财政局还看不到它。填写完整后请点“保存并报送”。")
@@ -276,55 +206,36 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     # 申报表: the application with its trail, to print, sign and seal ----------------------------------
 
     def get_urls(self):
-        own = [
-            path(
-                "<path:object_id>/application/",
-                self.admin_site.admin_view(self.application_view),
-                name="catalogue_pilotitem_application",
-            )
-        ]
+        # The 申报表 to print (catalogue/views/staff/pilots.py) asks this admin for the item the user may view.
+        application = self.admin_site.admin_view(partial(application_view, model_admin=self))
+        own = [path("<path:object_id>/application/", application, name="catalogue_pilotitem_application")]
         return own + super().get_urls()
 
-    def application_view(self, request, object_id):
-        pilot = self.get_object(request, unquote(object_id))
-        if pilot is None or not self.has_view_permission(request, pilot):
-            raise self.not_found()
-        context = {
-            "pilot": pilot,
-            "path": pilot.category.ancestors(),
-            "bodies": list(pilot.purchasing_bodies.order_by("name")),
-            "steps": list(pilot.transitions.all()),
-            "printed_at": timezone.localtime(),
-            "back_url": reverse("admin:catalogue_pilotitem_change", args=[pilot.pk]),
-        }
-        return TemplateResponse(request, "admin/catalogue/pilotitem/application.html", context)
-
-    def is_frozen(self, request, obj):
-        """Submitted and approved items are read-only; drafts and returned items are the county's to edit."""
-        return not obj.is_editable
-
     def has_change_permission(self, request, obj=None):
-        # Municipal finance reviews (buttons), it does not rewrite a county's proposal.
-        if obj is not None and not (may_submit_pilots(Scope.of(request.user))):
+        if obj is not None and not may_act_on(request.user, obj, CHANGE):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # A draft that was never sent may be deleted; anything with a trail is kept.
-        if obj is not None and obj.status != PilotItem.Status.DRAFT:
+        if obj is not None and not obj.is_deletable:
             return False
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        save_pilot_draft(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        delete_pilot_draft(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for pilot in queryset:
+            delete_pilot_draft(pilot, by=request.user)
 
     @admin.display(description=_("等待天数"))
     def age(self, obj):
-        if obj is None or obj.pk is None or obj.status not in WAITING_STATES:
+        if obj is None or obj.pk is None or not obj.is_waiting:
             return self.get_empty_value_display()
-        return gettext("%(days)s 天") % {"days": age_in_days(obj)}
+        return gettext("%(days)s 天") % {"days": obj.days_in_state()}
 
     @admin.display(description=_("对应目录事项"))
     def catalogue_item_link(self, obj):
@@ -335,33 +246,10 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     @admin.display(description=_("流转记录"))
     def trail(self, obj):
-        if obj is None or obj.pk is None:
-            return gettext("尚未报送。")
-        steps = list(obj.transitions.all())
-        if not steps:
-            return gettext("尚未报送。")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
-            (
-                (
-                    timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M"),
-                    step.get_action_display(),
-                    step.by.get_full_name() or step.by.get_username() if step.by else "—",
-                    step.get_from_status_display(),
-                    step.get_to_status_display(),
-                    step.comment or "—",
-                )
-                for step in steps
-            ),
-        )
-        return format_html(
-            '<table class="pilot-trail"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            _("时间"),
-            _("操作"),
-            _("操作人"),
-            _("状态变化"),
-            _("意见"),
-            rows,
-        )
+        context = {
+            "steps": obj.transitions.all() if obj is not None and obj.pk else [],
+            "table_class": "pilot-trail",
+            "note_title": _("意见"),
+            "empty": gettext("尚未报送。"),
+        }
+        return render_to_string("admin/catalogue/includes/trail.html", context)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -10,6 +11,7 @@ from catalogue.scopes import Scope
 from .base import Recorded, account_field
 from .items import ProcurementMethod
 from .lifecycles import Lifecycle
+from .trails import TrailStep
 
 
 class PilotItemQuerySet(models.QuerySet):
@@ -52,6 +54,8 @@ class PilotItem(Recorded):
         Action.APPROVE: ({Status.SUBMITTED}, Status.APPROVED),
     }
     EDITABLE_STATES = {Status.DRAFT, Status.RETURNED}
+    # Only a submitted or returned item is waiting for someone; a draft has not been sent, an approved one is done.
+    WAITING_STATES = {Status.SUBMITTED, Status.RETURNED}
 
     region = models.ForeignKey(
         "catalogue.Region", verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="pilot_items"
@@ -156,6 +160,27 @@ class PilotItem(Recorded):
         """Submitted and approved items are read-only; drafts and returned items are the county's to edit."""
         return not self.is_editable
 
+    @property
+    def is_deletable(self):
+        """A draft may be deleted; once sent (submitted, returned, approved) the item and its trail are kept."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_waiting(self):
+        return self.status in self.WAITING_STATES
+
+    def days_in_state(self, now=None):
+        """Whole days since the item last changed state (or was created): how long it has waited."""
+        since = self.status_changed_at or self.created_at
+        return ((now or timezone.now()) - since).days
+
+    @property
+    def current_step(self):
+        """The step of the trail that brought the item into its present state (its 报送, 退回, 通过 or 撤回报送),
+        or None for a draft never sent. Reads transitions.all(), so a prefetched trail costs no query."""
+        steps = [step for step in self.transitions.all() if step.to_status == self.status]
+        return steps[-1] if steps else None
+
     def allowed_actions(self):
         return PILOT_LIFECYCLE.available(self)
 
@@ -169,7 +194,7 @@ PILOT_LIFECYCLE = Lifecycle(
 )
 
 
-class PilotTransition(models.Model):
+class PilotTransition(TrailStep, models.Model):
     """One step of a pilot item's trail: who moved it, when, from what to what, and why."""
 
     pilot_item = models.ForeignKey(

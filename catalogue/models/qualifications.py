@@ -29,6 +29,7 @@ from catalogue import evidence_files
 
 from .lifecycles import Lifecycle
 from .providers import Provider
+from .trails import TrailStep, account_name
 
 EVIDENCE_EXTENSIONS = evidence_files.EXTENSIONS  # pdf ofd jpg jpeg png doc docx xls xlsx
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -127,6 +128,14 @@ class QualificationCheck(models.Model):
         return f"{self.get_condition_display()}：{self.get_result_display()}"
 
     @classmethod
+    def unchecked(cls, provider):
+        """The conditions that apply to `provider` and have no check yet, in order (all of them for a new one)."""
+        if provider is None or provider.pk is None:
+            return list(cls.Condition)
+        done = set(provider.qualification_checks.values_list("condition", flat=True))
+        return [condition for condition in cls.Condition if condition not in done and cls.applies(condition, provider)]
+
+    @classmethod
     def applies(cls, condition, provider):
         """Condition 7 (年检) is for social organisations only; every other condition applies to everyone."""
         return condition != cls.Condition.ANNUAL_INSPECTION or provider.is_social_organisation
@@ -188,6 +197,10 @@ class QualificationCheck(models.Model):
             return None
 
     @property
+    def checked_by_name(self):
+        return account_name(self.checked_by)
+
+    @property
     def is_satisfied(self):
         """符合, or 不适用 where the condition may be 不适用 for this provider."""
         if self.result == self.Result.MET:
@@ -225,7 +238,7 @@ def unmet_conditions(provider):
     return missing
 
 
-class ProviderStatusChange(models.Model):
+class ProviderStatusChange(TrailStep, models.Model):
     """One step of a provider's qualification trail: who, when, from what to what, why, and the terms set.
 
     The allowed steps are QUALIFICATION_TRANSITIONS below, read by catalogue/services/providers.py
@@ -258,8 +271,18 @@ class ProviderStatusChange(models.Model):
         verbose_name_plural = _("资质变更记录")
         ordering = ["at", "pk"]
 
+    note_field = "reason"
+
     def __str__(self):
         return f"{self.provider} · {self.get_action_display()} · {timezone.localtime(self.at):%Y-%m-%d}"
+
+    @property
+    def terms(self):
+        """What a 认定 set, for the trail: 2025-01-01 — 2027-12-31；C02 养老服务; "—" for the other steps."""
+        if self.action != self.Action.QUALIFY:
+            return "—"
+        period = f"{self.qualified_from or '—'} — {self.qualified_until or '—'}"
+        return f"{period}；{self.categories}" if self.categories else period
 
 
 Status = Provider.QualificationStatus

@@ -5,7 +5,14 @@ the import and the tests all call these, so every path obeys the same rules."""
 from .contracts import save_contract
 from .editions import open_next_year, open_revision, publish_edition, withdraw_edition
 from .evaluations import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
-from .pilots import approve_pilot_item, return_pilot_item, submit_pilot_item, withdraw_pilot_submission
+from .pilots import (
+    approve_pilot_item,
+    delete_pilot_draft,
+    return_pilot_item,
+    save_pilot_draft,
+    submit_pilot_item,
+    withdraw_pilot_submission,
+)
 from .providers import (
     check_condition,
     qualify_provider,
@@ -18,6 +25,7 @@ from .providers import (
 __all__ = [
     "approve_pilot_item",
     "check_condition",
+    "delete_pilot_draft",
     "open_next_year",
     "open_revision",
     "publish_edition",
@@ -28,6 +36,7 @@ __all__ = [
     "reinstate_provider",
     "return_pilot_item",
     "revoke_provider",
+    "save_pilot_draft",
     "save_contract",
     "set_evaluation_weights",
     "submit_pilot_item",

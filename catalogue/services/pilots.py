@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.models import PILOT_LIFECYCLE, CatalogueItem, PilotItem, PilotTransition
-from catalogue.permissions import may_review, may_submit_pilot_item
+from catalogue.permissions import CHANGE, may_act_on, may_review, may_submit_pilot_item
+from catalogue.scopes import Scope
 
 from . import notifications
 from .editions import draft_edition_for
+from .records import lock_unfrozen
 
 
 def _transition(pilot, action, *, by, comment=""):
@@ -32,6 +34,43 @@ def _transition(pilot, action, *, by, comment=""):
 def _require_county_of(pilot, by, message):
     if not may_submit_pilot_item(by, pilot):
         raise PermissionDenied(message)
+
+
+def _require_writer(pilot, by):
+    if not may_act_on(by, pilot, CHANGE):
+        raise PermissionDenied(_("只有本县（市、区）财政部门可以填写、修改或删除该试点事项。"))
+
+
+def save_pilot_draft(pilot, *, by):
+    """A county office saves its pilot item as far as it is written: a new draft, or its draft or returned
+    item changed. What a submission needs is asked only when it is submitted (submit_pilot_item).
+
+    The proposal is the county's (DOMAIN.md §9): a county office writes its own region's items, and a new
+    one belongs to its region whatever the form said; municipal finance reviews through 通过 / 退回 and never
+    rewrites it (catalogue.permissions, CHANGE). The stored row is locked, and a submitted or approved item
+    (PilotItem.is_frozen) is refused, so a save that raced a 报送 does not change what was sent.
+    """
+    scope = Scope.of(by)
+    with transaction.atomic():
+        if pilot.pk is None:
+            pilot.created_by = by
+        else:
+            _require_writer(lock_unfrozen(pilot), by)
+        if scope.is_county:
+            pilot.region_id = scope.region_id
+        _require_writer(pilot, by)
+        pilot.save()
+        return pilot
+
+
+def delete_pilot_draft(pilot, *, by):
+    """The county office deletes a draft (PilotItem.is_deletable); once sent, the item and its trail are kept."""
+    with transaction.atomic():
+        stored = lock_unfrozen(pilot)
+        _require_writer(stored, by)
+        if not stored.is_deletable:
+            raise PermissionDenied(_("只有草稿可以删除；已报送、已退回或已通过的试点事项及其流转记录须保留。"))
+        stored.delete()
 
 
 def submit_pilot_item(pilot, *, by, comment=""):

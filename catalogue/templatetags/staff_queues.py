@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalogue.admin.queues import work_queues as build_queues
+from catalogue.selectors.queues import work_queues as build_queues
 
 register = template.Library()
 

@@ -1,4 +1,5 @@
-"""Each role's work queue on the admin's front page (templates/admin/index.html).
+"""Each role's work queue on the admin's front page (templates/admin/index.html, through the template tag
+catalogue/templatetags/staff_queues.py).
 
 - municipal finance: submissions waiting for review, oldest first, with their age in days;
 - a county office: its items returned for revision (with the reason), and the state of everything
@@ -9,17 +10,15 @@ Every list reads through visible_to / editable_by, so a queue never shows anothe
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import CatalogueItem, PilotItem, PilotTransition
+from catalogue.models import CatalogueItem, PilotItem
 from catalogue.permissions import may_review
 from catalogue.scopes import Scope
-
-from .base import changelist_url
 
 # A queue lists at most this many rows and links to the full changelist for the rest.
 QUEUE_LENGTH = 30
@@ -38,12 +37,15 @@ class Queue:
     text_column: int | None = None
 
 
-def _age(pilot, now):
-    return (now - (pilot.status_changed_at or pilot.created_at)).days
+def _changelist(model, **filters):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
 
 
-def _pilot_url(pilot):
-    return reverse("admin:catalogue_pilotitem_change", args=[pilot.pk])
+def _pilot_row(pilot, now, *cells):
+    days = _("%(days)s 天") % {"days": pilot.days_in_state(now)}
+    return {"url": reverse("admin:catalogue_pilotitem_change", args=[pilot.pk]), "cells": [*cells, days]}
 
 
 def _oldest_first(queryset):
@@ -52,35 +54,23 @@ def _oldest_first(queryset):
 
 def review_queue(user, now):
     waiting = _oldest_first(PilotItem.objects.visible_to(user).waiting_for_review().select_related("region"))
-    rows = [
-        {"url": _pilot_url(p), "cells": [p.name, p.region.name, p.fiscal_year, _("%(days)s 天") % {"days": _age(p, now)}]}
-        for p in waiting[:QUEUE_LENGTH]
-    ]
     return Queue(
         key="review",
         title=_("待审核的试点事项（最早报送的在前）"),
         columns=[_("事项名称"), _("行政区划"), _("年度"), _("已等待")],
-        rows=rows,
+        rows=[_pilot_row(p, now, p.name, p.region.name, p.fiscal_year) for p in waiting[:QUEUE_LENGTH]],
         total=waiting.count(),
         empty=_("没有等待审核的报送。"),
-        more_url=changelist_url(PilotItem, status__exact=PilotItem.Status.SUBMITTED),
+        more_url=_changelist(PilotItem, status__exact=PilotItem.Status.SUBMITTED),
     )
 
 
 def returned_queue(user, now):
-    returns = Prefetch(
-        "transitions",
-        queryset=PilotTransition.objects.filter(action=PilotItem.Action.RETURN).order_by("at", "pk"),
-        to_attr="returns",
-    )
-    returned = _oldest_first(PilotItem.objects.visible_to(user).returned().prefetch_related(returns))
-    rows = [
-        {
-            "url": _pilot_url(p),
-            "cells": [p.name, p.fiscal_year, p.returns[-1].comment if p.returns else "", _("%(days)s 天") % {"days": _age(p, now)}],
-        }
-        for p in returned[:QUEUE_LENGTH]
-    ]
+    returned = _oldest_first(PilotItem.objects.visible_to(user).returned().prefetch_related("transitions"))
+    rows = []
+    for pilot in returned[:QUEUE_LENGTH]:
+        step = pilot.current_step  # the 退回 that brought it back, with the reason
+        rows.append(_pilot_row(pilot, now, pilot.name, pilot.fiscal_year, step.comment if step else ""))
     return Queue(
         key="returned",
         title=_("被退回待修改的试点事项"),
@@ -88,7 +78,7 @@ def returned_queue(user, now):
         rows=rows,
         total=returned.count(),
         empty=_("没有被退回的事项。"),
-        more_url=changelist_url(PilotItem, status__exact=PilotItem.Status.RETURNED),
+        more_url=_changelist(PilotItem, status__exact=PilotItem.Status.RETURNED),
         text_column=2,
     )
 
@@ -99,18 +89,14 @@ def sent_queue(user, now):
         .exclude(status=PilotItem.Status.DRAFT)
         .order_by("-status_changed_at", "-pk")
     )
-    rows = [
-        {"url": _pilot_url(p), "cells": [p.name, p.fiscal_year, p.get_status_display(), _("%(days)s 天") % {"days": _age(p, now)}]}
-        for p in sent[:QUEUE_LENGTH]
-    ]
     return Queue(
         key="sent",
         title=_("本单位报送的试点事项及其状态"),
         columns=[_("事项名称"), _("年度"), _("状态"), _("已持续")],
-        rows=rows,
+        rows=[_pilot_row(p, now, p.name, p.fiscal_year, p.get_status_display()) for p in sent[:QUEUE_LENGTH]],
         total=sent.count(),
         empty=_("还没有报送过试点事项。"),
-        more_url=changelist_url(PilotItem),
+        more_url=_changelist(PilotItem),
     )
 
 
@@ -134,11 +120,12 @@ def department_queue(user, now):
         rows=rows,
         total=drafts.count(),
         empty=_("草稿目录中没有本单位的事项。"),
-        more_url=changelist_url(CatalogueItem, edition__status__exact="DRAFT"),
+        more_url=_changelist(CatalogueItem, edition__status__exact="DRAFT"),
     )
 
 
 def work_queues(user):
+    """The queues of `user`'s role, newest data, each at most QUEUE_LENGTH rows (none for a role without one)."""
     scope = Scope.of(user)
     now = timezone.now()
     if may_review(scope):
