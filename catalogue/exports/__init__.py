@@ -1,19 +1,17 @@
 """Exports of the public data: the official catalogue table, the provider directory, evaluation results.
 
-One module per subject; writers.py holds what they share. The names below are the ones views,
-the import and the tests use.
+One module per subject; writers.py holds what they share, columns.py the official table's columns.
+The names below are the ones views, the import and the tests use.
 """
 
+from .columns import COLUMNS, EXPORT_COLUMNS, header
 from .evaluations import EVALUATION_COLUMNS, write_evaluations
 from .items import (
-    COLUMNS,
-    EXPORT_COLUMNS,
     edition_csv_bytes,
     edition_payload,
     edition_xlsx_bytes,
     filename,
     group_by_area,
-    header,
     table_rows,
     title_block,
     write_csv,

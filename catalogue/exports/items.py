@@ -1,17 +1,14 @@
-"""The official table's columns, defined once, and the CSV, XLSX and JSON writers.
+"""An edition's official table: its page rows, and its CSV, XLSX and JSON files.
 
 Three exports share the writers (csv_response, xlsx_response, json_response) and the Column
 mechanism: an edition's official table (below), the provider directory (PROVIDER_COLUMNS) and the
 published performance evaluation results (EVALUATION_COLUMNS); the URLs and JSON field names of
 the last two are documented in write_providers() and write_evaluations() below.
 
-`COLUMNS` is DOMAIN.md §8's table in its official order:
-序号 · 编码 · 一级 · 二级 · 三级 · 事项名称 · 服务内容 · 购买主体 · 承接主体要求 · 购买方式 · 试点 · 备注.
-The edition page shows it. `EXPORT_COLUMNS` is that table followed by 预算（元） and 绩效评价标准:
-every file a clerk may download and import again (the CSV, the XLSX, the admin's 导出所选, the
-search results) carries it, so an item read back from a file loses nothing (the import reads the
-same headers, catalogue/imports/reading.py). Budgets are plain numbers there (120000.00), never
-grouped: the files are read by machines; pages show 120,000.00.
+The columns are the official table's (columns.py): the edition page shows `COLUMNS`; every file
+carries `EXPORT_COLUMNS` (with 预算（元） and 绩效评价标准), so an item read back from a file loses
+nothing. Budgets are plain numbers there (120000.00), never grouped: the files are read by machines;
+pages show 120,000.00.
 
 The XLSX of an edition opens with a title block (its title, 文号 and date, and whether the table
 is a filtered part of it) above the header row, as an official copy; the import finds the header
@@ -59,61 +56,17 @@ from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from catalogue.translation import cached_gettext
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from .columns import CHINESE_DATA, COLUMNS, EXPORT_COLUMNS
 from .writers import (
     XLSX_CONTENT_TYPE,
-    Column,
     _attachment,
     _safe_sheet_title,
     csv_bytes,
     csv_response,
     json_response,
     xlsx_bytes,
-)
-
-
-def _category_name(index):
-    def get(item, seq):
-        node = item.category_path[index]
-        return node.name if node else ""
-
-    return get
-
-
-def _bodies(item, seq):
-    return "、".join(body.display_name for body in item.purchasing_bodies.all())
-
-
-def _pilot(item, seq):
-    return cached_gettext("是") if item.is_pilot else ""
-
-
-COLUMNS = (
-    Column("seq", _("序号"), 6, lambda item, seq: seq),
-    Column("code", _("编码"), 12, lambda item, seq: item.code),
-    Column("area", _("一级"), 10, _category_name(0)),
-    Column("field", _("二级"), 14, _category_name(1)),
-    Column("type", _("三级"), 18, _category_name(2)),
-    Column("name", _("事项名称"), 26, lambda item, seq: item.name),
-    Column("content", _("服务内容"), 44, lambda item, seq: item.content),
-    Column("purchasing_bodies", _("购买主体"), 18, _bodies),
-    Column("provider_requirements", _("承接主体要求"), 32, lambda item, seq: item.provider_requirements),
-    Column("procurement_method", _("购买方式"), 12, lambda item, seq: item.get_procurement_method_display()),
-    Column("is_pilot", _("试点"), 6, _pilot),
-    Column("notes", _("备注"), 20, lambda item, seq: item.notes),
-)
-
-# Columns that hold the catalogue's own Chinese text (names, content, bodies, requirements, notes): marked
-# lang="zh-Hans" on the page whatever the interface language. The others are numbers, codes or interface words.
-CHINESE_DATA = {"area", "field", "type", "name", "content", "purchasing_bodies", "provider_requirements", "notes"}
-
-EXPORT_COLUMNS = COLUMNS + (
-    Column("budget", _("预算（元）"), 14, lambda item, seq: item.budget),
-    Column("performance_standard", _("绩效评价标准"), 32, lambda item, seq: item.performance_standard),
 )
 
 
@@ -172,10 +125,6 @@ def group_by_area(rows):
             groups.append((row.area, []))
         groups[-1][1].append(row)
     return groups
-
-
-def header():
-    return [str(column.label) for column in COLUMNS]
 
 
 def filename(edition, fmt, filtered=False):

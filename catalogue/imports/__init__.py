@@ -2,10 +2,12 @@
 
 Most of the catalogue lives in Excel before it lives here, so a clerk uploads
 the official table (DOMAIN.md §8: 序号 · 编码 · 一级 · 二级 · 三级 · 事项名称 ·
-服务内容 · 购买主体 · 承接主体要求 · 购买方式 · 试点 · 备注, the headers of
-catalogue/exports.py, so an exported table imports back) with two optional
-extra columns, 预算（元） and 绩效评价标准. Columns are found by their header, so
-their order does not matter, and a title row above the header is skipped.
+服务内容 · 购买主体 · 承接主体要求 · 购买方式 · 试点 · 备注) with two optional
+extra columns, 预算（元） and 绩效评价标准. The columns, which of them a file must
+have and the other headers each goes by are the exports' own
+(catalogue/exports/columns.py), so an exported table imports back. Columns are
+found by their header, so their order does not matter, and a title row above
+the header is skipped; template.py writes the blank template.
 
 Two steps, no Django admin code, one module each:
 

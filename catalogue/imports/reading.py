@@ -7,9 +7,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from catalogue.exports import COLUMNS as EXPORT_COLUMNS
+from catalogue.exports.columns import EXPORT_COLUMNS, header
 
 from . import isolation
 
@@ -35,36 +34,15 @@ def max_bytes():
     return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-@dataclass(frozen=True)
-class ImportColumn:
-    key: str
-    label: str
-    required: bool = False
-    aliases: tuple = ()
-
-
-# The official table's columns as catalogue/exports.py writes them, then the two optional extras.
-_REQUIRED = {"type", "name", "purchasing_bodies", "procurement_method"}
-_ALIASES = {
-    "code": ("事项编码",),
-    "area": ("一级类别", "一级目录"),
-    "field": ("二级类别", "二级目录"),
-    "type": ("三级类别", "三级目录", "服务类别"),
-    "is_pilot": ("是否试点", "试点事项"),
-}
-COLUMNS = tuple(
-    ImportColumn(column.key, column.label, column.key in _REQUIRED, _ALIASES.get(column.key, ()))
-    for column in EXPORT_COLUMNS
-) + (
-    ImportColumn("budget", gettext_lazy("预算（元）"), aliases=("预算", "预算金额", "预算金额（元）", "预算资金（元）")),
-    ImportColumn("performance_standard", gettext_lazy("绩效评价标准")),
-)
+# The official table's columns and the two extras, each saying whether a file must have it and what other
+# headers it goes by (catalogue/exports/columns.py): the export's header is the import's.
+COLUMNS = EXPORT_COLUMNS
 COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
 
 
 def template_header():
     """The header row of a blank import template: the official order, then the extras."""
-    return [str(column.label) for column in COLUMNS]
+    return header(COLUMNS)
 
 
 def normalise_label(value):
