@@ -203,8 +203,8 @@ class ProviderFilter(PublicFilterSet):
 
     def filter_category(self, queryset, name, value):
         """Providers that may serve the category: registered for it, for a category above it, or for one below it."""
-        above = [node.code for node in value.ancestors()]
-        return queryset.filter(Q(categories__code__in=above) | Q(categories__code__startswith=value.code)).distinct()
+        related = ServiceCategory.objects.and_above(value) | ServiceCategory.objects.and_below([value])
+        return queryset.filter(categories__in=related).distinct()
 
     def applied_for_export(self):
         """The applied filters with stable, JSON-friendly values (category code, region name, kind code, text)."""

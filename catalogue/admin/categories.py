@@ -42,9 +42,9 @@ class LeafFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(children__isnull=True)
+            return queryset.leaves()
         if self.value() == "no":
-            return queryset.filter(children__isnull=False).distinct()
+            return queryset.branches()
         return queryset
 
 
@@ -75,10 +75,9 @@ class ServiceCategoryAdmin(MunicipalEditsMixin, admin.ModelAdmin):
         origin = autocomplete_origin(request)
         if origin in {("catalogueitem", "category"), ("pilotitem", "category")}:
             # An item or a pilot item may only sit under a leaf (their clean() refuses the rest).
-            queryset = queryset.filter(children__isnull=True)
+            queryset = queryset.leaves()
         elif origin == ("servicecategory", "parent"):
-            # The tree has three levels: a 三级 node cannot be anyone's parent.
-            queryset = queryset.filter(level__lt=ServiceCategory.MAX_LEVEL)
+            queryset = queryset.may_be_parents()
         return queryset, may_have_duplicates
 
     @admin.display(description=_("类别"), ordering="code")

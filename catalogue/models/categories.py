@@ -10,12 +10,31 @@ class ServiceCategoryQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def leaves(self):
+        """The 末级 nodes: the only ones an item or a pilot item may sit under."""
         return self.filter(children__isnull=True)
 
+    def branches(self):
+        """The nodes with a category under them."""
+        return self.filter(children__isnull=False).distinct()
+
+    def may_be_parents(self):
+        """The nodes a category may be put under: the tree has three levels, so not a 三级 one."""
+        return self.filter(level__lt=ServiceCategory.MAX_LEVEL)
+
     def and_below(self, categories):
-        """The given categories and every category under them (the tree has three levels)."""
-        ids = [getattr(category, "pk", category) for category in categories]
-        return self.filter(models.Q(pk__in=ids) | models.Q(parent__in=ids) | models.Q(parent__parent__in=ids))
+        """The given categories (objects, ids or a queryset of them) and every category under them (the tree has
+        three levels)."""
+        if not isinstance(categories, models.QuerySet):
+            categories = [getattr(category, "pk", category) for category in categories]
+        return self.filter(
+            models.Q(pk__in=categories) | models.Q(parent__in=categories) | models.Q(parent__parent__in=categories)
+        )
+
+    def and_above(self, category):
+        """The category and every category above it, read from its code: A0102 → A, A01, A0102 (a node's code
+        starts with its parent's, ServiceCategory.clean)."""
+        codes = [category.code[:length] for length in range(1, len(category.code) + 1, 2)]
+        return self.filter(code__in=codes)
 
 
 class ServiceCategory(models.Model):
