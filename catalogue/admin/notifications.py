@@ -2,33 +2,25 @@
 
 Notification.objects.visible_to(user) is the recipient's own rows and nothing else, whatever the
 role: a notification opened by another account's id is a 404, like any record out of scope. Opening
-one (<pk>/open/) marks it read and goes on to the record it is about, where the admin's own scope
-rules apply again; its own page (the change page, read-only) shows it whole. Nobody adds, edits or deletes notifications here; the services write them
-(catalogue/services/notifications.py).
+one (<pk>/open/, catalogue/views/staff/notifications.py) marks it read and goes on to the record it is
+about, where the admin's own scope rules apply again; its own page (the change page, read-only) shows it
+whole. Nobody adds, edits or deletes notifications here; the services write them
+(catalogue/services/notifications.py). Read and unread, and marking read, are the queryset's.
 """
 
+from functools import partial
+
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Notification
 from catalogue.scopes import ScopeRule
+from catalogue.views.staff.notifications import open_view
 
 from .base import NotFoundMixin, ScopedQuerysetMixin
-
-
-def target_url(notification):
-    """The admin page of the record a notification is about."""
-    target = notification.target_type
-    try:
-        return reverse(f"admin:{target.app_label}_{target.model}_change", args=[notification.target_id])
-    except NoReverseMatch:
-        return reverse("admin:index")
 
 
 class ReadFilter(admin.SimpleListFilter):
@@ -40,15 +32,15 @@ class ReadFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(read_at__isnull=True)
+            return queryset.unread()
         if self.value() == "yes":
-            return queryset.filter(read_at__isnull=False)
+            return queryset.read()
         return queryset
 
 
 @admin.action(description=_("将所选通知标为已读"))
 def mark_read(modeladmin, request, queryset):
-    count = queryset.filter(read_at__isnull=True).update(read_at=timezone.now())
+    count = queryset.mark_read()
     modeladmin.message_user(request, gettext("已将 %(count)s 条通知标为已读。") % {"count": count}, messages.SUCCESS)
 
 
@@ -96,23 +88,10 @@ class NotificationAdmin(NotFoundMixin, ScopedQuerysetMixin, admin.ModelAdmin):
         return super().get_queryset(request).select_related("target_type", "actor")
 
     def get_urls(self):
-        own = [
-            path(
-                "<path:object_id>/open/",
-                self.admin_site.admin_view(self.open_view),
-                name="catalogue_notification_open",
-            )
-        ]
+        # Opening one (catalogue/views/staff/notifications.py) asks this admin for the recipient's own notification.
+        opening = self.admin_site.admin_view(partial(open_view, model_admin=self))
+        own = [path("<path:object_id>/open/", opening, name="catalogue_notification_open")]
         return own + super().get_urls()
-
-    def open_view(self, request, object_id):
-        """Mark the notification read and go to its record."""
-        notification = self.get_object(request, unquote(object_id))
-        if notification is None:
-            raise self.not_found()
-        if notification.read_at is None:
-            Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
-        return HttpResponseRedirect(target_url(notification))
 
     @admin.display(description=_("相关记录"))
     def target_link(self, obj):

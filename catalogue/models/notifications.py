@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,13 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def read(self):
+        return self.filter(read_at__isnull=False)
+
+    def mark_read(self):
+        """Mark the unread ones read, now (a read one keeps when it was first read); the number marked."""
+        return self.unread().update(read_at=timezone.now())
 
 
 class Notification(models.Model):
