@@ -89,6 +89,63 @@ def may_import_into(user, edition):
     return acts_for_region(scope, edition.region_id)
 
 
+def may_edit_item(user, item):
+    """Whether `user` may add or change `item` in its edition (whether the edition is a draft is checked
+    separately, under its lock): the item as stored is one the user sees (CatalogueItem.objects.visible_to)
+    and the edition it goes into is one of the user's (Catalogue.objects.visible_to: the region's)."""
+    from catalogue.models import Catalogue, CatalogueItem
+
+    if item.pk is not None and not CatalogueItem.objects.visible_to(user).filter(pk=item.pk).exists():
+        return False
+    return Catalogue.objects.visible_to(user).filter(pk=item.edition_id).exists()
+
+
+def may_mark_pilot(who):
+    """Only municipal finance sets or changes an item's 试点 flag: elsewhere a pilot item comes from the
+    review of a county's submission (DOMAIN.md §9; catalogue/services/pilots.py). The item form shows the
+    flag read-only, the import refuses or keeps it, the item service refuses a change."""
+    return may_review(who)
+
+
+def may_record_body(who, body):
+    """A county office records its own region's purchasing bodies; municipal finance every region's."""
+    return acts_for_region(who, body.region_id)
+
+
+# What department_bodies_refusal answers when it refuses.
+OWN_BODY_MISSING = "own_body_missing"
+OTHER_BODIES_CHANGED = "other_bodies_changed"
+
+
+def department_bodies_refusal(who, before, chosen):
+    """Department staff maintain the items their own body buys (DOMAIN.md §11): their body stays among the
+    item's purchasing bodies, and the other bodies (ids `before`, as stored; none for a new item) stay as
+    they are. None when `chosen` (ids) is allowed, else OWN_BODY_MISSING or OTHER_BODIES_CHANGED; other
+    roles are never refused here (their scope narrows the bodies offered)."""
+    scope = _scope(who)
+    if not scope.is_department:
+        return None
+    chosen, before = set(chosen), set(before)
+    if scope.body_id not in chosen:
+        return OWN_BODY_MISSING
+    if chosen - {scope.body_id} != before - {scope.body_id}:
+        return OTHER_BODIES_CHANGED
+    return None
+
+
+def department_bodies_message(who, refusal):
+    """The item form's (and the item service's) wording of a department_bodies_refusal."""
+    from django.utils.translation import gettext
+
+    from catalogue.models import PurchasingBody
+
+    if refusal == OWN_BODY_MISSING:
+        return gettext("部门账号只能维护本单位购买的事项：购买主体中须保留“%(body)s”。") % {
+            "body": PurchasingBody.objects.get(pk=_scope(who).body_id)
+        }
+    return gettext("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。")
+
+
 _RULES = {
     ("catalogue.contract", CHANGE): lambda user, contract: in_object_scope(
         user, region_id=contract.region_id, body_id=contract.purchasing_body_id
@@ -100,6 +157,7 @@ _RULES = {
     ("catalogue.catalogue", PREVIEW): lambda user, edition: acts_for_region(user, edition.region_id),
     ("catalogue.catalogue", OPEN): lambda user, edition: acts_for_region(user, edition.region_id),
     ("catalogue.catalogue", PUBLISH): lambda user, edition: may_review(user),
+    ("catalogue.catalogueitem", CHANGE): may_edit_item,
     ("catalogue.pilotitem", SUBMIT): may_submit_pilot_item,
     # Writing a pilot item (saving or deleting a draft, catalogue/services/pilots.py) is the submitter's:
     # municipal finance reviews through 通过 / 退回 and never rewrites a county's proposal.

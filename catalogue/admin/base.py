@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.scopes import Scope, ScopeRule
+from catalogue.services.records import delete_record, save_record
 
 from .amounts import AmountsMixin
 
@@ -185,32 +186,14 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
         """True when the object may no longer be changed or deleted: the model says (its is_frozen)."""
         return bool(getattr(obj, "is_frozen", False))
 
-    def lock_for_write(self, obj):
-        """Lock the row whose state decides whether obj may change, and return it as it is now.
-
-        The admin read obj without a lock; between that read and this save another clerk may have
-        published the edition or submitted the pilot item. The change view runs in one transaction,
-        so the lock holds until the save commits.
-        """
-        return self.model._default_manager.select_for_update().get(pk=obj.pk)
-
-    # Whether a new object is checked too (an item added to an edition that was just published).
-    lock_new_objects = False
-
-    def refuse_if_frozen_now(self, request, obj):
-        if (obj.pk is not None or self.lock_new_objects) and self.is_frozen(request, self.lock_for_write(obj)):
-            raise PermissionDenied(
-                gettext("该%(name)s已被他人处理（例如已报送、已发布），本次修改没有保存。请刷新页面后重试。")
-                % {"name": self.opts.verbose_name}
-            )
-
     def save_model(self, request, obj, form, change):
-        self.refuse_if_frozen_now(request, obj)
-        super().save_model(request, obj, form, change)
+        """Through catalogue/services/records.py: the stored row locked, refused when the model says frozen.
+        An admin whose records have a service of their own calls that service instead."""
+        obj._history_user = request.user  # as SimpleHistoryAdmin.save_model, which this replaces
+        save_record(obj, by=request.user)
 
     def delete_model(self, request, obj):
-        self.refuse_if_frozen_now(request, obj)
-        super().delete_model(request, obj)
+        delete_record(obj, by=request.user)
 
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self.in_scope(request, obj):

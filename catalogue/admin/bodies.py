@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from catalogue.models import PurchasingBody
 from catalogue.scopes import ScopeRule
+from catalogue.services.bodies import save_purchasing_body
 
 from .base import CountyRegionFixedMixin, ScopedAdminMixin
 
@@ -20,3 +21,6 @@ class PurchasingBodyAdmin(CountyRegionFixedMixin, ScopedAdminMixin, admin.ModelA
     autocomplete_fields = ["region", "parent"]
     list_select_related = ["region", "parent"]
     fields = ["name", "short_name", "region", "kind", "credit_code", "parent"]
+
+    def save_model(self, request, obj, form, change):
+        save_purchasing_body(obj, by=request.user)

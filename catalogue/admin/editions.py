@@ -1,20 +1,21 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q
-from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
-from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
 from catalogue.compare import publication_diff
-from catalogue.filters import TABLE_ORDER
 from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem
 from catalogue.permissions import PREVIEW, is_finance, may_act_on, may_review
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
-from catalogue.services.editions import correct_publication
+from catalogue.services.editions import correct_publication, save_edition_draft
+from catalogue.views.staff.preview import preview_view
 
 from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, add_url, autocomplete_origin, changelist_url
 from .imports import import_url, import_urls
@@ -163,48 +164,15 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
             fields += [name for name in ("region", "year", "revision") if name not in fields]
         return fields
 
-    # The preview: a draft as the public page will show it, before 确认发布 ------------------------
-
     def get_urls(self):
+        preview = self.admin_site.admin_view(partial(preview_view, model_admin=self))
         own = [
             # Importing items into a draft (catalogue/admin/imports.py): admin:catalogue_import:upload …
             path("", include((import_urls(self.admin_site), "catalogue_import"))),
-            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="catalogue_catalogue_preview")
+            # A draft as the public page will show it (catalogue/views/staff/preview.py).
+            path("<path:object_id>/preview/", preview, name="catalogue_catalogue_preview"),
         ]
         return own + super().get_urls()
-
-    def preview_view(self, request, object_id):
-        """The public edition page for a draft, with what publishing it changes; staff only, never cached."""
-        from catalogue.views.editions import render_edition
-
-        edition = self.get_object(request, unquote(object_id))
-        if edition is None or not may_act_on(request.user, edition, PREVIEW):
-            raise self.not_found()
-        if not edition.is_draft:
-            if edition.is_public:
-                return redirect(edition.get_absolute_url())
-            raise self.not_found()
-        items = CatalogueItem.objects.filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER)
-        edition.item_count = items.count()
-        publish = self.get_operation("publish")
-        response = render_edition(
-            request,
-            edition,
-            items,
-            extra={
-                "preview": True,
-                "preview_url": request.path,
-                "diff": publication_diff(edition),
-                "publish_url": self.operation_url(edition, publish) if self.role_allows(request, publish) else "",
-                "back_url": reverse("admin:catalogue_catalogue_change", args=[edition.pk]),
-                # Links the public page has once the edition is published (compare, exports) lead
-                # nowhere for a draft.
-                "can_compare": False,
-            },
-            template="catalogue/edition_preview.html",
-        )
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
@@ -212,10 +180,6 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         if obj is not None and obj.is_draft and may_act_on(request.user, obj, PREVIEW):
             extra_context["preview_url"] = preview_url(obj)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def is_frozen(self, request, obj):
-        """A published, superseded or withdrawn edition is a public record: never edited in place."""
-        return not obj.is_draft
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -230,9 +194,10 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         return [CatalogueItemInline]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        save_edition_draft(obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        CatalogueItemInline.save_rows(request, formset)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -259,22 +224,12 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     def items_summary(self, obj):
         if obj is None or obj.pk is None:
             return _("保存目录后即可添加事项。")
-        count = self._item_count(obj)
-        listing = format_html(
-            '<a href="{}">{}</a>',
-            changelist_url(CatalogueItem, edition__id__exact=obj.pk),
-            _("共 %(count)s 项，在事项列表中查看") % {"count": count},
-        )
-        if not obj.is_draft:
-            return format_html("{}（{}）", listing, _("已不是草稿，事项只能查看"))
-        adding = format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            add_url(CatalogueItem, edition=obj.pk),
-            _("新增事项"),
-            import_url(obj),
-            _("从文件导入事项"),
-        )
-        if count > INLINE_MAX_ITEMS:
-            note = _("事项超过 %(max)s 项，不在本页逐项编辑，请在事项列表中修改") % {"max": INLINE_MAX_ITEMS}
-            return format_html("{} · {}（{}）", listing, adding, note)
-        return format_html("{} · {}", listing, adding)
+        context = {
+            "edition": obj,
+            "count": self._item_count(obj),
+            "max_items": INLINE_MAX_ITEMS,
+            "listing_url": changelist_url(CatalogueItem, edition__id__exact=obj.pk),
+            "add_url": add_url(CatalogueItem, edition=obj.pk),
+            "import_url": import_url(obj),
+        }
+        return render_to_string("admin/catalogue/includes/items_summary.html", context)

@@ -1,17 +1,16 @@
-import copy
 import itertools
 
-from django import forms
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.exports import EXPORT_COLUMNS
-from catalogue.models import Catalogue, CatalogueItem, PurchasingBody, ServiceCategory
-from catalogue.permissions import may_review
+from catalogue.forms.items import CatalogueItemForm, read_only_fields
+from catalogue.models import CatalogueItem, ServiceCategory
 from catalogue.scopes import Scope, ScopeRule
+from catalogue.services.items import delete_item, save_item
 
 from .base import (
+    RecordedThroughServiceMixin,
     ScopedHistoryAdmin,
     ScopedQuerysetMixin,
     form_for_user,
@@ -27,11 +26,6 @@ FROZEN_NOTE_FOR_DEPARTMENTS = _("本目录已不是草稿，其中的事项只�
 
 def frozen_note(request):
     return FROZEN_NOTE_FOR_DEPARTMENTS if Scope.of(request.user).is_department else FROZEN_NOTE
-
-
-def edition_is_frozen(edition):
-    """Items of a published, superseded or withdrawn edition are read-only (CatalogueItem.clean refuses too)."""
-    return edition is not None and not edition.is_draft
 
 
 class AreaFilter(admin.SimpleListFilter):
@@ -53,48 +47,6 @@ class AreaFilter(admin.SimpleListFilter):
 EditionYearFilter = year_filter("edition__year", _("目录年度"))
 
 
-class CatalogueItemAdminForm(forms.ModelForm):
-    """An item's form, knowing who fills it in (`staff_user`, set by the admin).
-
-    The purchasing bodies offered are the user's scope plus those the item already has (so a
-    county clerk can save an item a municipal clerk gave a city body). Department staff maintain
-    the items their own body buys: their body must stay among the item's bodies.
-    """
-
-    staff_user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bodies = self.fields.get("purchasing_bodies")
-        if bodies is not None and self.instance.pk is not None:
-            current = CatalogueItem.purchasing_bodies.through.objects.filter(catalogueitem_id=self.instance.pk)
-            bodies.queryset = PurchasingBody.objects.filter(
-                Q(pk__in=bodies.queryset.values("pk")) | Q(pk__in=current.values("purchasingbody_id"))
-            ).order_by("region__order", "name")
-
-    def clean_purchasing_bodies(self):
-        chosen = self.cleaned_data["purchasing_bodies"]
-        scope = Scope.of(self.staff_user)
-        if scope.is_department and scope.body_id not in {body.pk for body in chosen}:
-            raise forms.ValidationError(
-                _("部门账号只能维护本单位购买的事项：购买主体中须保留“%(body)s”。")
-                % {"body": PurchasingBody.objects.get(pk=scope.body_id)}
-            )
-        if scope.is_department:
-            before = set()
-            if self.instance.pk is not None:
-                through = CatalogueItem.purchasing_bodies.through.objects.filter(catalogueitem_id=self.instance.pk)
-                before = set(through.values_list("purchasingbody_id", flat=True))
-            if {body.pk for body in chosen} - {scope.body_id} != before - {scope.body_id}:
-                raise forms.ValidationError(_("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。"))
-        return chosen
-
-
-def reviewer_only_fields(request):
-    """试点 is set by municipal finance's approval of a pilot item, not by the county or department."""
-    return [] if may_review(request.user) else ["is_pilot"]
-
-
 class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
     """An edition's items on the edition's own page.
 
@@ -106,7 +58,7 @@ class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
     scope_rule = ScopeRule.VISIBLE_TO
 
     model = CatalogueItem
-    form = CatalogueItemAdminForm
+    form = CatalogueItemForm
     fields = ["code", "category", "name", "purchasing_bodies", "procurement_method", "budget", "is_pilot"]
     autocomplete_fields = ["category", "purchasing_bodies"]
     show_change_link = True
@@ -136,24 +88,37 @@ class CatalogueItemInline(ScopedQuerysetMixin, admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *reviewer_only_fields(request)]
+        return [*super().get_readonly_fields(request, obj), *read_only_fields(request.user)]
 
     def get_extra(self, request, obj=None, **kwargs):
         # One empty row for a new or draft edition, so a clerk can start typing at once.
-        return 0 if edition_is_frozen(obj) else 1
+        return 0 if obj and obj.is_frozen else 1
 
+    # obj is the edition: its items are read-only unless it is a draft (the item service refuses too).
     def has_add_permission(self, request, obj=None):
-        return not edition_is_frozen(obj) and super().has_add_permission(request, obj)
+        return not (obj and obj.is_frozen) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not edition_is_frozen(obj) and super().has_change_permission(request, obj)
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not edition_is_frozen(obj) and super().has_delete_permission(request, obj)
+        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def save_rows(request, formset):
+        """Each deleted, changed or new row through the item service, as on the item's own page.
+
+        save(commit=False) sorts the rows (and lists them for the admin's change message) without writing."""
+        formset.save(commit=False)
+        for item in formset.deleted_objects:
+            delete_item(item, by=request.user)
+        for form in formset.saved_forms:
+            bodies = form.cleaned_data.get("purchasing_bodies")
+            save_item(form.instance, by=request.user, purchasing_bodies=bodies)
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(ScopedHistoryAdmin):
+class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
     scope_rule = ScopeRule.VISIBLE_TO
     list_display = [
         "code",
@@ -176,7 +141,7 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
         "is_pilot",
         ("edition", admin.RelatedOnlyFieldListFilter),
     ]
-    form = CatalogueItemAdminForm
+    form = CatalogueItemForm
     search_fields = ["code", "name", "content"]
     ordering = ["edition__region__order", "-edition__year", "-edition__revision", "code"]
     autocomplete_fields = ["edition", "category", "purchasing_bodies"]
@@ -209,24 +174,20 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
         return form_for_user(super().get_form(request, obj, **kwargs), request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), *reviewer_only_fields(request)]
+        fields = [*super().get_readonly_fields(request, obj), *read_only_fields(request.user)]
         if Scope.of(request.user).is_department and "edition" not in fields:
             fields.append("edition")
         return fields
 
-    def is_frozen(self, request, obj):
-        return edition_is_frozen(obj.edition)
+    def save_model(self, request, obj, form, change):
+        bodies = form.cleaned_data.get("purchasing_bodies") if form is not None else None
+        save_item(obj, by=request.user, purchasing_bodies=bodies)
 
-    lock_new_objects = True
+    def save_related(self, request, form, formsets, change):
+        """The bodies were set by save_item; an item has no inlines."""
 
-    def lock_for_write(self, obj):
-        """An item changes only while the edition it is in, and the one it moves to, are drafts:
-        lock both (publish_edition locks them too) and hand is_frozen a frozen one if there is one."""
-        stored = CatalogueItem.objects.filter(pk=obj.pk).values_list("edition_id", flat=True).first()
-        editions = list(Catalogue.objects.select_for_update().filter(pk__in={stored, obj.edition_id} - {None}))
-        locked = copy.copy(obj)
-        locked.edition = next((e for e in editions if not e.is_draft), obj.edition)
-        return locked
+    def delete_model(self, request, obj):
+        delete_item(obj, by=request.user)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -236,7 +197,7 @@ class CatalogueItemAdmin(ScopedHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and edition_is_frozen(obj.edition):
+        if obj is not None and obj.is_frozen:
             (title, options), *rest = fieldsets
             fieldsets = [(title, {**options, "description": frozen_note(request)}), *rest]
         return fieldsets

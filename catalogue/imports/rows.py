@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from catalogue.exports import FORMULA_STARTS
 from catalogue.models import CatalogueItem, ProcurementMethod, PurchasingBody, ServiceCategory
-from catalogue.permissions import may_review
+from catalogue.models.items import ItemCodeNumbering
+from catalogue.permissions import (
+    OTHER_BODIES_CHANGED,
+    OWN_BODY_MISSING,
+    department_bodies_refusal,
+    may_mark_pilot,
+)
 from catalogue.scopes import Scope
 
 from .reading import COLUMN_LABELS, COLUMNS, normalise_label, spellings
@@ -346,7 +352,7 @@ def match_existing(rows, lookups, columns):
     Run for the preview and again under the edition's lock by the service.
     """
     existing, _editable = lookups.existing()
-    reviewer = may_review(lookups.user)
+    reviewer = may_mark_pilot(lookups.user)
     for row in rows:
         row.item_id, row.action, row.changes, row.remarks = None, NEW, [], []
         item = existing.get(row.code) if row.code and not row.auto_code else None
@@ -542,9 +548,10 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
 
     - the category is (still) a leaf of the tree (CatalogueItem.clean);
     - each purchasing body is one the user may choose (visible_to) in the edition's region;
-    - department staff only import items their own body buys (DOMAIN.md §11);
-    - only municipal finance marks an item 试点: elsewhere a pilot item comes from the review of a
-      county's submission (catalogue/services/pilots.py), as in the item admin;
+    - department staff only import items their own body buys, and do not add or remove another body
+      of an item they update (catalogue.permissions.department_bodies_refusal, as the item form);
+    - only municipal finance marks an item 试点 (catalogue.permissions.may_mark_pilot): elsewhere a
+      pilot item comes from the review of a county's submission (catalogue/services/pilots.py);
     - an 编码 appears once in the file and, in ADD mode, is not already used in the edition
       (catalogue_item_code_unique_in_edition); in UPDATE mode a row may update only an item the
       user may edit (CatalogueItem.objects.editable_by), and keeps an existing item's 试点 flag
@@ -552,6 +559,8 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
     """
     lookups = lookups or Lookups(edition, user)
     editable = lookups.existing()[1] if mode == Mode.UPDATE else set()
+    # The items UPDATE rows name, as stored: what department staff may not change is read from them.
+    stored = {item.pk: item for item in lookups.existing()[0].values()} if mode == Mode.UPDATE else {}
     scope = Scope.of(user)
     errors = []
     column = {key: str(label) for key, label in COLUMN_LABELS.items()}
@@ -570,7 +579,9 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
                 RowError(row.row, column["purchasing_bodies"], _("购买主体不在您的权限范围内，或不属于%(region)s。")
                          % {"region": edition.region.name})
             )
-        if scope.is_department and row.body_ids and scope.body_id not in row.body_ids:
+        before = [body.pk for body in stored[row.item_id].purchasing_bodies.all()] if row.item_id in stored else []
+        refusal = department_bodies_refusal(scope, before, row.body_ids) if row.body_ids else None
+        if refusal == OWN_BODY_MISSING:
             own = lookups.bodies.get(scope.body_id)
             errors.append(
                 RowError(
@@ -580,7 +591,15 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
                     % {"body": own.name if own else _("本单位")},
                 )
             )
-        if row.is_pilot and not may_review(scope) and row.item_id is None:
+        elif refusal == OTHER_BODIES_CHANGED:
+            errors.append(
+                RowError(
+                    row.row,
+                    column["purchasing_bodies"],
+                    _("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。"),
+                )
+            )
+        if row.is_pilot and not may_mark_pilot(scope) and row.item_id is None:
             errors.append(
                 RowError(
                     row.row,
@@ -613,16 +632,9 @@ def check_rows(edition, rows, user, lookups=None, mode=Mode.ADD):
 
 def assign_codes(rows, lookups):
     """Blank 编码 become “category code-sequence” (C0201-03), after the highest number in the edition or file."""
-    taken = set(lookups.existing_codes) | {row.code for row in rows if row.code}
-    highest = {}
-    for code in taken:
-        prefix, _dash, number = code.rpartition("-")
-        if prefix and number.isdigit():
-            highest[prefix] = max(highest.get(prefix, 0), int(number))
+    codes = ItemCodeNumbering(set(lookups.existing_codes) | {row.code for row in rows if row.code})
     for row in rows:
         if row.code or row.category_id is None:
             continue
-        prefix = lookups.categories[row.category_id].code
-        highest[prefix] = highest.get(prefix, 0) + 1
-        row.code = f"{prefix}-{highest[prefix]:02d}"
+        row.code = codes.next(lookups.categories[row.category_id].code)
         row.auto_code = True

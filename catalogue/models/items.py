@@ -138,6 +138,25 @@ def _share_columns(items):
         item._prefetched_objects_cache = {"purchasing_bodies": shared_lists[key]}
 
 
+class ItemCodeNumbering:
+    """Item codes “category code-NN” (C0201-03), numbered after the highest number taken per category.
+
+    The one numbering of a blank 编码, whether an item is saved (CatalogueItem.next_code) or a file's rows
+    are imported (catalogue/imports/rows.assign_codes, which numbers many rows against the same codes)."""
+
+    def __init__(self, taken):
+        self.highest = {}
+        for code in taken:
+            prefix, _dash, number = code.rpartition("-")
+            if prefix and number.isdigit():
+                self.highest[prefix] = max(self.highest.get(prefix, 0), int(number))
+
+    def next(self, category_code):
+        """The next free code of the category, counted as taken from now on."""
+        number = self.highest[category_code] = self.highest.get(category_code, 0) + 1
+        return f"{category_code}-{number:02d}"
+
+
 class CatalogueItem(ConstraintErrorsOnFieldsMixin, Timestamped):
     """A 目录事项: one service a region's edition says it may buy."""
 
@@ -259,12 +278,9 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, Timestamped):
 
     @staticmethod
     def next_code(edition_id, category):
-        prefix = f"{category.code}-"
-        taken = CatalogueItem.objects.filter(edition_id=edition_id, code__startswith=prefix).values_list(
-            "code", flat=True
-        )
-        numbers = [int(code[len(prefix) :]) for code in taken if code[len(prefix) :].isdigit()]
-        return f"{prefix}{max(numbers, default=0) + 1:02d}"
+        """The code a new item of `category` takes in the edition: after the highest of the category taken."""
+        taken = CatalogueItem.objects.filter(edition_id=edition_id, code__startswith=f"{category.code}-")
+        return ItemCodeNumbering(taken.values_list("code", flat=True)).next(category.code)
 
     def build_search_document(self):
         path = " ".join(node.name for node in self.category.ancestors()) if self.category_id else ""

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem, PublicationCorrection, Region
-from catalogue.permissions import acts_for_region, may_review
+from catalogue.permissions import OPEN, acts_for_region, may_act_on, may_review
 from catalogue.public_cache import invalidate_public_pages
 from catalogue.validators import normalise_document_number
 
 from . import notifications
 from .publication import record_publication, write_publication_files
+from .records import lock_unfrozen
 
 
 def _require_reviewer(user, what):
@@ -28,6 +29,29 @@ def _require_reviewer(user, what):
 def _require_region(user, region_id):
     if not acts_for_region(user, region_id):
         raise PermissionDenied(_("您无权编制该行政区划的目录。"))
+
+
+def save_edition_draft(edition, *, by):
+    """Open a new edition or save a draft's own fields (title, 说明), as the edition's admin page does.
+
+    Only municipal finance or the county office of the region opens or edits a region's catalogue
+    (catalogue.permissions' OPEN rule); a new one records who opened it. Which catalogue a draft is —
+    its region, year and revision — is fixed once it exists: its items, pilot items and later revisions
+    hang on it (issue 12, finding 4). A published one is frozen (lock_unfrozen refuses it).
+    """
+    if not may_act_on(by, edition, OPEN):
+        raise PermissionDenied(_("您无权编制该行政区划的目录。"))
+    with transaction.atomic():
+        stored = lock_unfrozen(edition)
+        if stored is None:
+            edition.created_by = by
+        else:
+            fixed = ("region_id", "year", "revision")
+            if any(getattr(edition, name) != getattr(stored, name) for name in fixed):
+                raise ValidationError(_("目录创建后，其行政区划、年度和修订版次不能再修改。"))
+        edition.full_clean()
+        edition.save()
+        return edition
 
 
 def _lock_region_year(region_id, year):

@@ -15,6 +15,7 @@ from catalogue import exports
 from catalogue.filters import TABLE_ORDER, EditionItemFilter
 from catalogue.models import Catalogue, CatalogueItem, EditionFigures, Provider, ServiceCategory
 from catalogue.public_cache import public_page
+from catalogue.selectors.editions import edition_table
 
 from .published_files import serve_published_file
 
@@ -70,19 +71,15 @@ def _public_edition(pk):
     return get_object_or_404(_with_item_count(Catalogue.objects.public().select_related("region")), pk=pk)
 
 
-def _edition_items(edition):
-    return CatalogueItem.objects.public().filter(edition=edition).with_table_columns().order_by(*TABLE_ORDER)
-
-
 @public_page
 def edition_detail(request, pk):
     edition = _public_edition(pk)
-    return render_edition(request, edition, _edition_items(edition))
+    return render_edition(request, edition, edition_table(CatalogueItem.objects.public(), edition))
 
 
 def render_edition(request, edition, items, extra=None, template="catalogue/edition_detail.html"):
     """The edition's page for these items: the public page, and (with `extra`) staff's preview of a draft
-    as the public will see it once published (catalogue/admin/editions.py)."""
+    as the public will see it once published (catalogue/views/staff/preview.py)."""
     item_filter = EditionItemFilter(request.GET or None, queryset=items, edition=edition)
     show_all = request.GET.get("all") == "1"
     page, page_message = paginate(request, item_filter.qs, ROWS_ALL if show_all else ROWS_PER_PAGE)

@@ -79,6 +79,62 @@ def main():
     assert provider.qualification_status == Provider.QualificationStatus.QUALIFIED
     print("provider: refused to a county and before its checks, then qualified")
 
+    # Items: added, changed and deleted in a draft; refused in a published edition, to a department for
+    # another body's item, and 试点 to anyone but municipal finance.
+    from catalogue.models import CatalogueItem, PurchasingBody
+    from catalogue.services.bodies import save_purchasing_body
+    from catalogue.services.editions import save_edition_draft
+    from catalogue.services.items import delete_item, save_item
+
+    body = save_purchasing_body(
+        PurchasingBody(name="咸安区民政局", region=f.region("xianan"), credit_code=f.credit_code("11", "421202")),
+        by=xianan,
+    )
+    assert refused(lambda: save_purchasing_body(
+        PurchasingBody(name="赤壁市民政局", region=f.region("chibi"), credit_code=f.credit_code("11", "421281")),
+        by=xianan,
+    ))
+    print("purchasing body: saved by its county, refused in another county")
+
+    opened = save_edition_draft(Catalogue(region=f.region("xianan"), year=2019, title="咸安区2019年目录"), by=xianan)
+    assert opened.is_draft and opened.created_by == xianan
+    assert refused(lambda: save_edition_draft(Catalogue(region=f.region("xianan"), year=2020, title="咸安"), by=chibi))
+    opened.year = 2020
+    assert refused(lambda: save_edition_draft(opened, by=xianan))
+    opened.refresh_from_db()
+    print("edition draft: opened by its county, refused to another, its year fixed")
+
+    category = ServiceCategory.objects.get(code="C0201")
+    item = save_item(CatalogueItem(edition=opened, category=category, name="社区助餐"), by=xianan, purchasing_bodies=[body])
+    assert item.code == "C0201-01" and list(item.purchasing_bodies.all()) == [body]
+    item.budget = Decimal("80000")
+    save_item(item, by=xianan)
+    assert CatalogueItem.objects.get(pk=item.pk).budget == Decimal("80000")
+    assert refused(lambda: save_item(CatalogueItem(edition=opened, category=category, name="试点", is_pilot=True), by=xianan))
+    assert refused(lambda: save_item(item, by=chibi))
+    delete_item(item, by=xianan)
+    assert not CatalogueItem.objects.filter(pk=item.pk).exists()
+    frozen = published.items.get()
+    frozen.name = "改名"
+    assert refused(lambda: save_item(frozen, by=city))
+    assert refused(lambda: delete_item(frozen, by=city))
+    assert refused(lambda: save_item(CatalogueItem(edition=published, category=category, name="迟到"), by=city))
+
+    minzheng, weijian = f.purchasing_body("咸宁市民政局"), f.purchasing_body("咸宁市卫生健康委员会")
+    department = f.department("minzheng", minzheng)
+    city_draft = services.open_next_year(f.region("xianning"), 2017, by=city)
+    shared = f.item(city_draft, name="医养结合居家服务", bodies=[minzheng, weijian])
+    other = f.item(city_draft, "C0202", name="特困供养", bodies=[weijian])
+    assert refused(lambda: save_item(shared, by=department, purchasing_bodies=[minzheng]))
+    assert refused(lambda: save_item(other, by=department))
+    shared.is_pilot = True
+    assert refused(lambda: save_item(shared, by=department))
+    shared.is_pilot, shared.notes = False, "部门补充说明"
+    save_item(shared, by=department)
+    assert CatalogueItem.objects.get(pk=shared.pk).notes == "部门补充说明"
+    assert set(shared.purchasing_bodies.all()) == {minzheng, weijian}
+    print("items: added, changed and deleted in a draft; refused when published, to a department and for 试点")
+
     assert permissions.may_act_on(xianan, published, permissions.PREVIEW)
     # The admin app is not installed and the project's admin never loaded (simple_history imports Django's
     # admin package for its own admin class, which registers nothing here).
