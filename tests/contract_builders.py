@@ -86,7 +86,7 @@ def yesterday():
 
 def with_role_group(user):
     """Put a staff account in its role's group (as setup_roles does), so the admin lets it in."""
-    from catalogue.admin.roles import sync_role_group
+    from catalogue.roles import sync_role_group
 
     sync_role_group(user)
     return user

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.admin.roles import ROLE_GROUPS, ROLE_PERMISSIONS
+from catalogue.roles import ROLE_GROUPS, ROLE_PERMISSIONS
 from catalogue.models import StaffProfile
 from tests import factories as f
 from tests.staff_builders import admin_url, demo_roles, fingerprint, messages_of

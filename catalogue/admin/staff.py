@@ -1,51 +1,27 @@
 """Staff accounts: municipal finance creates, binds and disables county and department accounts.
 
 A superuser has Django's full user admin. Municipal finance (not a superuser) gets a narrower one:
-- it never sees superusers (404), and sees other municipal accounts read-only;
+- it never sees superusers (404), and sees other municipal accounts read-only
+  (catalogue.permissions.may_manage_account);
 - the form has no is_superuser, is_staff, groups or permissions: the account's group follows the
-  role of its staff profile (roles.py), and the only roles it may give are 县级财政部门 and 部门;
+  role of its staff profile (catalogue/roles.py), and the only roles it may give are 县级财政部门 and 部门;
+  what each role is bound to is the profile's own rule (StaffProfile.clean);
 - it disables an account by clearing 有效 (is_active), never deletes;
 - its own password it changes through the admin's 修改密码 page, like every other staff member.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin, UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import StaffProfile
+from catalogue.permissions import may_manage_account
+from catalogue.roles import GRANTABLE_ROLES, sync_role_group
 from catalogue.scopes import ScopeRule
 
 from .base import NotFoundMixin
-from .roles import GRANTABLE_ROLES, sync_role_group
-
-
-class StaffProfileForm(forms.ModelForm):
-    class Meta:
-        model = StaffProfile
-        fields = ["role", "region", "purchasing_body"]
-
-    def clean(self):
-        cleaned = super().clean()
-        role, body = cleaned.get("role"), cleaned.get("purchasing_body")
-        if role == StaffProfile.Role.DEPARTMENT and body is not None:
-            # A department's scope is its body; its region follows the body.
-            cleaned["region"] = body.region
-            self.instance.region = body.region
-        if role == StaffProfile.Role.COUNTY_FINANCE:
-            cleaned["purchasing_body"] = None
-            self.instance.purchasing_body = None
-        return cleaned
-
-    def _post_clean(self):
-        # After the model's own clean (which asks for a region at all), so only one message shows.
-        super()._post_clean()
-        profile = self.instance
-        if profile.role == StaffProfile.Role.COUNTY_FINANCE and profile.region_id and profile.region.is_city:
-            self.add_error("region", _("县级财政部门账号应绑定县（市、区）或功能区，不能绑定市本级。"))
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -54,7 +30,6 @@ class StaffProfileInline(admin.StackedInline):
     scope_rule = ScopeRule.PARENT
 
     model = StaffProfile
-    form = StaffProfileForm
     fk_name = "user"
     max_num = 1
     fields = ["role", "region", "purchasing_body"]
@@ -78,16 +53,9 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
-def role_of(user):
-    try:
-        return user.staff_profile.role
-    except ObjectDoesNotExist:
-        return None
-
-
 @admin.register(User)
 class UserAdmin(NotFoundMixin, DjangoUserAdmin):
-    # Its own rule (get_queryset, may_manage): municipal finance keeps the accounts that are not superusers.
+    # Its own rule (get_queryset, may_manage_account): municipal finance keeps the accounts that are not superusers.
     scope_rule = ScopeRule.OWN
 
     inlines = [StaffProfileInline]
@@ -121,14 +89,8 @@ class UserAdmin(NotFoundMixin, DjangoUserAdmin):
             return queryset
         return queryset.filter(is_superuser=False)
 
-    def may_manage(self, request, obj):
-        """Municipal finance manages county and department accounts (and new, unbound ones), not its peers."""
-        if request.user.is_superuser:
-            return True
-        return not obj.is_superuser and role_of(obj) in (None, *GRANTABLE_ROLES) and obj.pk != request.user.pk
-
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not self.may_manage(request, obj):
+        if obj is not None and not may_manage_account(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -185,6 +147,6 @@ if admin.site.is_registered(Group):
 @admin.register(Group)
 class GroupAdmin(DjangoGroupAdmin):
     """Django's group admin, registered again only to say its rule: the role groups are kept by
-    catalogue/admin/roles.py, and no role is granted the group permissions, so only a superuser opens it."""
+    catalogue/roles.py, and no role is granted the group permissions, so only a superuser opens it."""
 
     scope_rule = ScopeRule.OWN

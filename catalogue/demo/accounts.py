@@ -9,17 +9,12 @@ from dataclasses import dataclass
 
 DEMO_PASSWORD = "xianning-demo-2015"
 
+# StaffProfile.Role's values. Each role's group (catalogue/roles.py's ROLE_GROUPS) carries the model
+# permissions, the StaffProfile the scope (which region, which purchasing body).
 MUNICIPAL_FINANCE = "MUNICIPAL_FINANCE"
 COUNTY_FINANCE = "COUNTY_FINANCE"
 DEPARTMENT = "DEPARTMENT"
 
-# Group name per role; the group carries the model permissions, the
-# StaffProfile the scope (which region, which purchasing body).
-GROUPS = {
-    MUNICIPAL_FINANCE: "市财政局",
-    COUNTY_FINANCE: "县级财政部门",
-    DEPARTMENT: "部门",
-}
 
 @dataclass(frozen=True)
 class DemoUser:

@@ -34,6 +34,7 @@ from catalogue.models import (
     ServiceCategory,
     StaffProfile,
 )
+from catalogue.roles import ROLE_GROUPS
 from catalogue.services.publication import record_publication
 
 from . import accounts, bodies, contracts, editions, items, pilots, providers
@@ -166,7 +167,7 @@ class DemoBuilder:
 
     def build_accounts(self):
         call_command("setup_roles", verbosity=0)  # the single owner of the groups' permissions
-        groups = {role: Group.objects.get(name=name) for role, name in accounts.GROUPS.items()}
+        groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUPS.items()}
         self.users = {}
         for spec in accounts.USERS:
             user = self.upsert(

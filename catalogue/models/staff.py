@@ -44,11 +44,31 @@ class StaffProfile(models.Model):
             return f"{self.region.name}财政局"
         return "咸宁市财政局"
 
+    def bind_to_role(self):
+        """What the role decides of the scope: a department's region is its body's, and a county finance
+        office acts for its region, never for a purchasing body."""
+        if self.role == self.Role.DEPARTMENT and self.purchasing_body_id:
+            self.region = self.purchasing_body.region
+        if self.role == self.Role.COUNTY_FINANCE:
+            self.purchasing_body = None
+
     def clean(self):
+        """An account is bound to what its role needs (DOMAIN.md §11): a county finance office to one county
+        (县、市、区) or functional area, never to 市本级, whose items are municipal finance's; department staff
+        to their purchasing body."""
+        self.bind_to_role()
         if self.role == self.Role.COUNTY_FINANCE and not self.region_id:
             raise ValidationError({"region": _("县级财政部门账号须绑定行政区划。")})
+        if self.role == self.Role.COUNTY_FINANCE and self.region.is_city:
+            raise ValidationError({"region": _("县级财政部门账号应绑定县（市、区）或功能区，不能绑定市本级。")})
         if self.role == self.Role.DEPARTMENT and not self.purchasing_body_id:
             raise ValidationError({"purchasing_body": _("部门账号须绑定购买主体。")})
+
+    def save(self, *args, **kwargs):
+        # The same rules for an account made by a script or the shell as for one made in the admin: a county
+        # office bound to 市本级 would see the city's own records.
+        self.clean()
+        super().save(*args, **kwargs)
 
 
 def office_of(user):

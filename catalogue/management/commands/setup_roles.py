@@ -1,10 +1,10 @@
 """Create the three staff groups with exactly their role's permissions, and put every profiled account
-in its role's group. Safe to run again: it only writes what differs (catalogue/admin/roles.py)."""
+in its role's group. Safe to run again: it only writes what differs (catalogue/roles.py)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.admin.roles import ROLE_GROUPS, MissingPermissions, ensure_role_groups, sync_role_group
+from catalogue.roles import ROLE_GROUPS, MissingPermissions, ensure_role_groups, sync_role_group
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """The three roles as Django groups: which model permissions each one carries (DOMAIN.md §11).
 
 The group carries what a role may do to a kind of record; the StaffProfile carries where (which
-region, which purchasing body), and the admin's scope mixins (base.py) and the services check it.
+region, which purchasing body), and catalogue/scopes.py and catalogue/permissions.py check it.
+Not admin code: the setup_roles command, seed_demo and the user admin read it.
 `setup_roles` (a management command, also called by seed_demo) is the single place that writes
 these groups; the user admin puts each account in the group of its profile's role.
 
