@@ -146,6 +146,18 @@ def department_bodies_message(who, refusal):
     return gettext("部门账号不能增加或去掉其他单位的购买主体，请联系本级财政部门。")
 
 
+def may_manage_account(who, account):
+    """A superuser keeps every staff account; municipal finance keeps the county and department accounts
+    (and new, unbound ones), never a superuser's, another municipal account or its own (DOMAIN.md §11)."""
+    from catalogue.roles import GRANTABLE_ROLES
+
+    if who.is_superuser:
+        return True
+    profile = getattr(account, "staff_profile", None)
+    role = profile.role if profile is not None else None
+    return not account.is_superuser and role in (None, *GRANTABLE_ROLES) and account.pk != who.pk
+
+
 _RULES = {
     ("catalogue.contract", CHANGE): lambda user, contract: in_object_scope(
         user, region_id=contract.region_id, body_id=contract.purchasing_body_id
