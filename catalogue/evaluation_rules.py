@@ -49,6 +49,11 @@ PARTS = (
 DEFAULT_WEIGHTS = {"self": 40, "satisfaction": 30, "third_party": 30}
 
 
+def weights_text(weights):
+    """自评40%、服务对象满意度30%、第三方评价30%: the weights as a clerk reads them, in display order."""
+    return "、".join(f"{label}{weights[key]}%" for key, label in PARTS)
+
+
 def check_weights(weights):
     """Refuse weights that are not whole percents from 0 to 100 summing to 100 (a Chinese ValidationError)."""
     for key, label in PARTS:

@@ -114,3 +114,19 @@ def test_a_contract_awaits_evaluation_until_it_has_one_and_the_evaluation_keeps_
     result = recorded_evaluation(signed, shicaizheng, 80, 80, 80)
     assert not Contract.objects.awaiting_evaluation().exists()
     assert list(Contract.objects.awaiting_evaluation(keep=result.contract_id)) == [signed]
+
+
+# A provider whose newest evaluation is 不合格 is flagged (⚠) beside its contracts ------------------------------
+
+
+def test_contracts_are_flagged_by_their_providers_newest_grade_on_any_contract(signed, shicaizheng):
+    second = saved_contract(signed.item, signed.provider, shicaizheng, value=Decimal("1000"))
+    elsewhere = f.provider("咸宁市乐龄社会工作服务中心", categories=("C02",))
+    other = saved_contract(signed.item, elsewhere, shicaizheng, value=Decimal("1000"))
+    recorded_evaluation(signed, shicaizheng, 90, 90, 90, evaluated_on=date(2018, 1, 10))
+    recorded_evaluation(other, shicaizheng, 70, 70, 70, evaluated_on=date(2018, 1, 10))
+    graded = Contract.objects.with_provider_grade()
+    assert not graded.provider_flagged().exists()
+    recorded_evaluation(second, shicaizheng, 40, 40, 40, evaluated_on=date(2018, 2, 10))  # the newest: 不合格
+    assert set(graded.provider_flagged()) == {signed, second}
+    assert list(graded.provider_flagged(False)) == [other]

@@ -8,8 +8,7 @@ catalogue/services/contracts.py, which save_model calls. Scope: Contract.objects
 """
 
 from django.contrib import admin, messages
-from django.db.models import OuterRef
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -40,19 +39,12 @@ class FlaggedProviderFilter(admin.SimpleListFilter):
         return [("yes", _("最近一次评价不合格（⚠）")), ("no", _("否"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(provider_latest_grade=Grade.FAIL)
-        if self.value() == "no":
-            return queryset.exclude(provider_latest_grade=Grade.FAIL)
+        if self.value() in {"yes", "no"}:
+            return queryset.provider_flagged(self.value() == "yes")
         return queryset
 
 
 ContractYearFilter = year_filter("year", _("年度"))
-
-
-def newest_grade_of_provider():
-    """The grade of the newest evaluation of the contract's provider (any contract), as a subquery."""
-    return Evaluation.objects.newest_grade(OuterRef("provider"))
 
 
 @admin.register(Contract)
@@ -114,7 +106,7 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
         css = {"all": ["css/admin-extra.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(provider_latest_grade=newest_grade_of_provider())
+        return super().get_queryset(request).with_provider_grade()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -166,10 +158,8 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
 
     @admin.display(description=_("评价等级"))
     def evaluation_grade(self, obj):
-        evaluation = getattr(obj, "evaluation", None) if obj.pk else None
-        if evaluation is None:
-            return self.get_empty_value_display()
-        return evaluation.get_grade_display()
+        evaluation = getattr(obj, "evaluation", None)
+        return evaluation.get_grade_display() if evaluation is not None else self.get_empty_value_display()
 
     @admin.display(description=_("资质与近期评价"))
     def provider_summary(self, obj):
@@ -185,11 +175,5 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
     def evaluation_link(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        evaluation = Evaluation.objects.filter(contract=obj).first()
-        if evaluation is not None:
-            url = reverse("admin:catalogue_evaluation_change", args=[evaluation.pk])
-            return format_html('<a href="{}">{}</a>', url, evaluation.get_grade_display() or gettext("查看"))
-        if not obj.has_ended:
-            return gettext("服务期至%(end)s，结束后可评价。") % {"end": obj.period_end}
-        url = reverse("admin:catalogue_evaluation_add") + f"?contract={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, gettext("录入绩效评价"))
+        context = {"contract": obj, "evaluation": Evaluation.objects.filter(contract=obj).first()}
+        return render_to_string("admin/catalogue/includes/contract_evaluation.html", context)

@@ -8,7 +8,8 @@ reason). The weights are one row (EvaluationWeights) that only municipal finance
 """
 
 from django.contrib import admin, messages
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -158,15 +159,8 @@ class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedH
     def result(self, obj):
         if obj is None or obj.score is None:
             return gettext("保存后按权重自动计算。")
-        weights = "、".join(
-            f"{label}{weight}%" for (key, label), weight in zip(rules.PARTS, obj.weights.values())
-        )
-        return format_html(
-            "<strong>{} · {}</strong><br>{}",
-            obj.score,
-            obj.get_grade_display(),
-            gettext("计算所用权重：%(weights)s") % {"weights": weights},
-        )
+        context = {"evaluation": obj, "weights": rules.weights_text(obj.weights)}
+        return render_to_string("admin/catalogue/includes/evaluation_result.html", context)
 
 
 # The weights ---------------------------------------------------------------------------------------
@@ -209,6 +203,5 @@ class EvaluationWeightsAdmin(RecordedThroughServiceMixin, MunicipalEditsMixin, S
 
     @admin.display(description=_("分数段"))
     def bands(self, obj):
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((rules.band_label(grade),) for grade in Grade))
-        )
+        bands = [rules.band_label(grade) for grade in Grade]
+        return render_to_string("admin/catalogue/includes/grade_bands.html", {"bands": bands})

@@ -7,10 +7,12 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from catalogue.evaluation_rules import Grade
 from catalogue.scopes import Scope
 
 from .base import Recorded
 from .editions import Catalogue
+from .evaluations import Evaluation
 from .items import ProcurementMethod
 
 
@@ -33,6 +35,16 @@ class ContractQuerySet(models.QuerySet):
 
     def for_provider(self, provider):
         return self.filter(provider=provider)
+
+    def with_provider_grade(self):
+        """Annotate `provider_latest_grade`: the grade of the newest evaluation of each contract's provider (on
+        any contract), for the ⚠ staff see beside a provider whose newest result is 不合格."""
+        return self.annotate(provider_latest_grade=Evaluation.objects.newest_grade(models.OuterRef("provider")))
+
+    def provider_flagged(self, flagged=True):
+        """After with_provider_grade: the contracts whose provider is flagged (⚠), or with flagged=False the others."""
+        fail = models.Q(provider_latest_grade=Grade.FAIL)
+        return self.filter(fail) if flagged else self.exclude(fail)
 
     def awaiting_evaluation(self, keep=None):
         """Contracts without an evaluation: each contract is evaluated once. `keep`, the contract an
