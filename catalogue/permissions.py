@@ -148,11 +148,14 @@ def department_bodies_message(who, refusal):
 
 def may_manage_account(who, account):
     """A superuser keeps every staff account; municipal finance keeps the county and department accounts
-    (and new, unbound ones), never a superuser's, another municipal account or its own (DOMAIN.md §11)."""
+    (and new, unbound ones), never a superuser's, another municipal account or its own (DOMAIN.md §11);
+    nobody else keeps accounts."""
     from catalogue.roles import GRANTABLE_ROLES
 
     if who.is_superuser:
         return True
+    if not may_review(who):
+        return False
     profile = getattr(account, "staff_profile", None)
     role = profile.role if profile is not None else None
     return not account.is_superuser and role in (None, *GRANTABLE_ROLES) and account.pk != who.pk

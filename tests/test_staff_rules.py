@@ -3,10 +3,11 @@ the user admin, so an account made by a script or the shell obeys them too (DOMA
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalogue.models import StaffProfile
 from catalogue.permissions import may_manage_account
+from catalogue.services.accounts import save_staff_account
 from tests import factories as f
 
 Role = StaffProfile.Role
@@ -72,3 +73,38 @@ def test_municipal_finance_keeps_county_department_and_unbound_accounts_only():
     assert not may_manage_account(municipal, municipal)
     assert not may_manage_account(municipal, superuser)
     assert all(may_manage_account(superuser, other) for other in (municipal, peer, county, superuser))
+
+
+def test_an_account_municipal_finance_keeps_is_staff_and_never_a_superuser():
+    municipal = f.municipal()
+    forged = get_user_model()(username="new", is_staff=False, is_superuser=True)
+    save_staff_account(forged, by=municipal)
+    forged.refresh_from_db()
+    assert forged.is_staff and not forged.is_superuser
+
+
+def test_municipal_finance_cannot_save_a_peers_account_a_superuser_can():
+    municipal, peer = f.municipal(), f.municipal("shicaizheng2")
+    peer.email = "x@xianning.example"
+    with pytest.raises(PermissionDenied):
+        save_staff_account(peer, by=municipal)
+    superuser = f.staff_user("admin")
+    peer.is_superuser = True
+    save_staff_account(peer, by=superuser)
+    peer.refresh_from_db()
+    assert peer.is_superuser and peer.email == "x@xianning.example"
+
+
+def test_an_accounts_scope_is_named_by_its_body_its_region_or_the_city():
+    assert f.department().staff_profile.scope_name == "咸宁市民政局"
+    assert f.county().staff_profile.scope_name == "咸安区"
+    unbound = StaffProfile(user=account("x"), role=Role.MUNICIPAL_FINANCE)
+    assert unbound.scope_name == "全市"
+
+
+def test_only_municipal_finance_and_superusers_keep_accounts():
+    county, department = f.county(), f.department()
+    assert not may_manage_account(county, account("new"))
+    assert not may_manage_account(department, county)
+    with pytest.raises(PermissionDenied):
+        save_staff_account(get_user_model()(username="new2"), by=county)

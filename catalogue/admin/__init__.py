@@ -1,8 +1,11 @@
 """The Chinese admin: one module per concept, like catalogue/models/.
 
 Admin classes only configure (columns, filters, search, autocomplete, what is
-read-only); operations that change an edition's state (submit, publish …)
-belong to catalogue/services and are called from here, never written here.
+read-only, which operations a page offers). The rules live elsewhere, once each:
+writes in catalogue/services, who may do what in catalogue/permissions.py (who
+sees what in catalogue/scopes.py), shared reads in catalogue/selectors, forms in
+catalogue/forms, and the staff pages that are views (uploads, previews,
+downloads) in catalogue/views/staff, registered here through get_urls.
 """
 
 from django.contrib import admin

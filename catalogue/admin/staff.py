@@ -6,6 +6,7 @@ A superuser has Django's full user admin. Municipal finance (not a superuser) ge
 - the form has no is_superuser, is_staff, groups or permissions: the account's group follows the
   role of its staff profile (catalogue/roles.py), and the only roles it may give are 县级财政部门 and 部门;
   what each role is bound to is the profile's own rule (StaffProfile.clean);
+- the accounts it keeps are staff accounts, never superusers (catalogue/services/accounts.py);
 - it disables an account by clearing 有效 (is_active), never deletes;
 - its own password it changes through the admin's 修改密码 page, like every other staff member.
 """
@@ -20,6 +21,7 @@ from catalogue.models import StaffProfile
 from catalogue.permissions import may_manage_account
 from catalogue.roles import GRANTABLE_ROLES, sync_role_group
 from catalogue.scopes import ScopeRule
+from catalogue.services.accounts import save_staff_account
 
 from .base import NotFoundMixin
 
@@ -109,11 +111,7 @@ class UserAdmin(NotFoundMixin, DjangoUserAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
-            # Whatever a forged POST says: accounts municipal finance keeps are staff, never superusers.
-            obj.is_staff = True
-            obj.is_superuser = False
-        super().save_model(request, obj, form, change)
+        save_staff_account(obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -131,13 +129,7 @@ class UserAdmin(NotFoundMixin, DjangoUserAdmin):
     @admin.display(description=_("负责范围"))
     def staff_scope(self, obj):
         profile = getattr(obj, "staff_profile", None)
-        if profile is None:
-            return self.get_empty_value_display()
-        if profile.purchasing_body_id:
-            return profile.purchasing_body.name
-        if profile.region_id:
-            return profile.region.name
-        return _("全市")
+        return profile.scope_name if profile else self.get_empty_value_display()
 
 
 if admin.site.is_registered(Group):

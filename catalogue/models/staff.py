@@ -44,6 +44,15 @@ class StaffProfile(models.Model):
             return f"{self.region.name}财政局"
         return "咸宁市财政局"
 
+    @property
+    def scope_name(self):
+        """Where the account acts, as the account list shows it: its body, its region, or 全市."""
+        if self.purchasing_body_id:
+            return self.purchasing_body.name
+        if self.region_id:
+            return self.region.name
+        return _("全市")
+
     def bind_to_role(self):
         """What the role decides of the scope: a department's region is its body's, and a county finance
         office acts for its region, never for a purchasing body."""
