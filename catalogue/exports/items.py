@@ -52,22 +52,13 @@ Each object of "items" has these stable field names:
 
 from dataclasses import dataclass
 
-from django.http import HttpResponse
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from .columns import CHINESE_DATA, COLUMNS, EXPORT_COLUMNS
-from .writers import (
-    XLSX_CONTENT_TYPE,
-    _attachment,
-    _safe_sheet_title,
-    csv_bytes,
-    csv_response,
-    json_response,
-    xlsx_bytes,
-)
+from .writers import _safe_sheet_title, csv_bytes, csv_response, json_response, xlsx_bytes, xlsx_file_response
 
 
 @dataclass(frozen=True)
@@ -174,8 +165,7 @@ def edition_xlsx_bytes(edition, items, filtered=False):
 
 def write_xlsx(edition, items, filtered=False):
     """The official table and the two extra columns in one sheet, under the edition's title block."""
-    response = HttpResponse(edition_xlsx_bytes(edition, items, filtered), content_type=XLSX_CONTENT_TYPE)
-    return _attachment(response, filename(edition, "xlsx", filtered))
+    return xlsx_file_response(edition_xlsx_bytes(edition, items, filtered), filename(edition, "xlsx", filtered))
 
 
 def edition_json(edition, request):

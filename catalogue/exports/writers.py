@@ -187,8 +187,13 @@ def xlsx_bytes(columns, objects, sheet_title, title_lines=()):
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def xlsx_file_response(content, names):
+    """An XLSX file's bytes as a download named `names` (ASCII, Chinese)."""
+    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), names)
+
+
 def xlsx_response(columns, objects, sheet_title, names):
-    return _attachment(HttpResponse(xlsx_bytes(columns, objects, sheet_title), content_type=XLSX_CONTENT_TYPE), names)
+    return xlsx_file_response(xlsx_bytes(columns, objects, sheet_title), names)
 
 
 def json_bytes(payload):

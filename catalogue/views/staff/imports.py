@@ -16,7 +16,6 @@ import secrets
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from catalogue import imports
 from catalogue.admin.base import changelist_url
-from catalogue.exports.writers import XLSX_CONTENT_TYPE
+from catalogue.exports.writers import xlsx_file_response
 from catalogue.forms.imports import UploadForm
 from catalogue.imports.template import instructions, template_bytes
 from catalogue.models import Catalogue, CatalogueItem
@@ -188,22 +187,14 @@ def edition_import_confirm(request, pk):
     return redirect(changelist_url(CatalogueItem, edition__id__exact=edition.pk))
 
 
-def _xlsx_response(content, ascii_name):
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
-    return response
-
-
 def import_template(request):
     """The import template (catalogue/imports/template.py) with every body the user may choose."""
-    return _xlsx_response(template_bytes(request.user), "catalogue-import-template.xlsx")
+    name = "catalogue-import-template.xlsx"
+    return xlsx_file_response(template_bytes(request.user), (name, name))
 
 
 def edition_import_template(request, pk):
     """The import template for one edition: the bodies of its region the user may choose."""
     edition = _edition_for(request, pk)
-    region_code = edition.region.code or edition.region.slug
-    return _xlsx_response(
-        template_bytes(request.user, edition.region),
-        f"catalogue-import-template-{region_code}-{edition.year}.xlsx",
-    )
+    name = f"catalogue-import-template-{edition.region.code or edition.region.slug}-{edition.year}.xlsx"
+    return xlsx_file_response(template_bytes(request.user, edition.region), (name, name))
