@@ -46,9 +46,7 @@ def categories_used_by(items):
     them: asked as one query with subqueries, PostgreSQL joins the whole item table at 100,000 items.
     """
     used = list(items.order_by().values_list("category", flat=True).distinct())
-    return ServiceCategory.objects.filter(
-        Q(pk__in=used) | Q(children__in=used) | Q(children__children__in=used)
-    ).distinct().order_by("code")
+    return ServiceCategory.objects.and_above(used).order_by("code")
 
 
 class ChineseOptionsSelect(forms.Select):
@@ -136,7 +134,7 @@ class EditionItemFilter(PublicFilterSet):
         self.text_ignored = False
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(category=value) | Q(category__parent=value) | Q(category__parent__parent=value))
+        return queryset.filter(category__in=ServiceCategory.objects.and_below([value]))
 
     def filter_pilot(self, queryset, name, value):
         return queryset.filter(is_pilot=True) if value else queryset
@@ -203,8 +201,8 @@ class ProviderFilter(PublicFilterSet):
 
     def filter_category(self, queryset, name, value):
         """Providers that may serve the category: registered for it, for a category above it, or for one below it."""
-        related = ServiceCategory.objects.and_above(value) | ServiceCategory.objects.and_below([value])
-        return queryset.filter(categories__in=related).distinct()
+        above, below = ServiceCategory.objects.and_above([value]), ServiceCategory.objects.and_below([value])
+        return queryset.filter(Q(categories__in=above) | Q(categories__in=below)).distinct()
 
     def applied_for_export(self):
         """The applied filters with stable, JSON-friendly values (category code, region name, kind code, text)."""

@@ -1,7 +1,8 @@
 """A category and everything under it, and everything above it, each written once on ServiceCategory.objects
-(and_below, and_above; the tree has three levels and a node's code starts with its parent's). The public
-provider directory's category filter reads both: a provider registered for the category, a category above it
-or one below it may serve it."""
+(and_below, and_above; the tree has three levels). The public provider directory's category filter reads both
+(a provider registered for the category, a category above it or one below it may serve it), the edition page's
+filter and_below (the items under the chosen node) and its choice of categories and_above (those its items use,
+with their parents)."""
 
 from catalogue.filters import ProviderFilter
 from catalogue.models import Provider, ServiceCategory
@@ -25,9 +26,11 @@ def test_and_below_is_the_category_and_every_node_under_it():
 
 
 def test_and_above_is_the_category_and_its_field_and_area():
-    assert codes(ServiceCategory.objects.and_above(f.category("C0201"))) == ["C", "C02", "C0201"]
-    assert codes(ServiceCategory.objects.and_above(f.category("C02"))) == ["C", "C02"]
-    assert codes(ServiceCategory.objects.and_above(f.category("C"))) == ["C"]
+    assert codes(ServiceCategory.objects.and_above([f.category("C0201")])) == ["C", "C02", "C0201"]
+    assert codes(ServiceCategory.objects.and_above([f.category("C02").pk])) == ["C", "C02"]
+    assert codes(ServiceCategory.objects.and_above([f.category("C")])) == ["C"]
+    two_leaves = ServiceCategory.objects.filter(code__in=["A0102", "C0201"])
+    assert codes(ServiceCategory.objects.and_above(two_leaves)) == ["A", "A01", "A0102", "C", "C02", "C0201"]
 
 
 def test_leaves_branches_and_the_nodes_that_may_take_children():
@@ -37,6 +40,18 @@ def test_leaves_branches_and_the_nodes_that_may_take_children():
     assert {"C", "C02"} <= branches and "C0201" in leaves
     assert not ServiceCategory.objects.may_be_parents().filter(level=ServiceCategory.MAX_LEVEL).exists()
     assert ServiceCategory.objects.may_be_parents().filter(code="C02").exists()
+
+
+def test_the_edition_filter_offers_the_used_categories_with_their_parents_and_finds_the_items_below():
+    from catalogue.filters import EditionItemFilter
+
+    edition = f.edition("xianan", 2017)
+    f.item(edition, "C0201", "社区居家养老服务")
+    f.item(edition, "C0202", "农村特困供养机构托管")
+    f.item(edition, "A0102", "政策宣传服务")
+    page = EditionItemFilter({"category": f.category("C02").pk}, queryset=edition.items.all(), edition=edition)
+    assert codes(page.filters["category"].queryset) == ["A", "A01", "A0102", "C", "C02", "C0201", "C0202"]
+    assert sorted(page.qs.values_list("name", flat=True)) == ["农村特困供养机构托管", "社区居家养老服务"]
 
 
 def test_the_directory_offers_for_a_category_the_providers_of_it_above_it_and_below_it():

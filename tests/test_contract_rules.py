@@ -12,22 +12,10 @@ from catalogue.models import Contract
 from catalogue.services import publish_evaluation, save_contract, withdraw_evaluation
 from catalogue.services.contracts import keep_to_own_body
 from tests import factories as f
-from tests.contract_builders import contract, department, municipal, published_item, recorded_evaluation, saved_contract
+from tests.contract_builders import contract, department, recorded_evaluation, saved_contract
+from tests.test_evaluations import shicaizheng, signed  # noqa: F401  (fixtures: municipal finance; a 2017 contract, ended)
 
 FROZEN = "该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"
-
-
-@pytest.fixture
-def shicaizheng():
-    return municipal()
-
-
-@pytest.fixture
-def signed(shicaizheng):
-    """A 2017 contract of 咸宁市民政局 with 阳光, ended 2017-12-31."""
-    item = published_item(budget=Decimal("1000000"))
-    provider = f.provider("咸宁市阳光社会工作服务中心", categories=("C02",))
-    return saved_contract(item, provider, shicaizheng, value=Decimal("100000"))
 
 
 # A published evaluation freezes its contract ---------------------------------------------------------

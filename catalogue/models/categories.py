@@ -24,17 +24,24 @@ class ServiceCategoryQuerySet(models.QuerySet):
     def and_below(self, categories):
         """The given categories (objects, ids or a queryset of them) and every category under them (the tree has
         three levels)."""
-        if not isinstance(categories, models.QuerySet):
-            categories = [getattr(category, "pk", category) for category in categories]
+        categories = _ids(categories)
         return self.filter(
             models.Q(pk__in=categories) | models.Q(parent__in=categories) | models.Q(parent__parent__in=categories)
         )
 
-    def and_above(self, category):
-        """The category and every category above it, read from its code: A0102 → A, A01, A0102 (a node's code
-        starts with its parent's, ServiceCategory.clean)."""
-        codes = [category.code[:length] for length in range(1, len(category.code) + 1, 2)]
-        return self.filter(code__in=codes)
+    def and_above(self, categories):
+        """The given categories (objects, ids or a queryset of them) and every category above them: their 二级
+        field and 一级 area."""
+        categories = _ids(categories)
+        above = models.Q(children__in=categories) | models.Q(children__children__in=categories)
+        return self.filter(models.Q(pk__in=categories) | above).distinct()
+
+
+def _ids(categories):
+    """A queryset stays one (a subquery); objects become their ids."""
+    if isinstance(categories, models.QuerySet):
+        return categories
+    return [getattr(category, "pk", category) for category in categories]
 
 
 class ServiceCategory(models.Model):
