@@ -9,7 +9,6 @@ until it comes back.
 from functools import partial
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
@@ -149,20 +148,11 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         form = super().get_form(request, obj, **kwargs)
         return submitting_form(form) if submitting(request) else form
 
-    def _form_context(self, request, obj):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The county office's own item gets 保存并报送 and the advice of the status banner (pilotitem/banner.html).
         county = may_submit_pilots(request.user)
-        context = {"pilot_submit_row": county and (obj is None or obj.is_editable), "pilot_county": county}
-        if obj is not None:
-            context["application_url"] = reverse("admin:catalogue_pilotitem_application", args=[obj.pk])
-        return context
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, {**(extra_context or {}), **self._form_context(request, None)})
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        extra = self._form_context(request, obj) if obj is not None else {}
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+        context.update(pilot_county=county, pilot_submit_row=county and (obj is None or obj.is_editable))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if submitting(request):

@@ -30,18 +30,11 @@ class DirectoryStatusFilter(admin.SimpleListFilter):
         return Status.choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == Status.QUALIFIED:
-            return queryset.qualified()
-        if value == Status.EXPIRED:
-            return queryset.expired()
-        if value in {Status.PENDING, Status.SUSPENDED, Status.REVOKED}:
-            return queryset.filter(qualification_status=value)
-        return queryset
+        return queryset.in_directory_status(self.value()) if self.value() in Status.values else queryset
 
 
 class FailedEvaluationFilter(admin.SimpleListFilter):
-    """有不合格评价: the newest evaluation is 不合格 (the flag), or any ever was."""
+    """有不合格评价: the newest evaluation is 不合格 (the flag), or any ever was (ProviderQuerySet.FAILED_EVALUATION)."""
 
     title = _("有不合格评价")
     parameter_name = "failed"
@@ -54,14 +47,8 @@ class FailedEvaluationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == "latest":
-            return queryset.filter(latest_grade=Grade.FAIL)
-        if value == "any":
-            return queryset.filter(has_failed_evaluation=True)
-        if value == "none":
-            return queryset.filter(has_failed_evaluation=False)
-        return queryset
+        condition = queryset.FAILED_EVALUATION.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
 
 
 @admin.register(Provider)

@@ -43,6 +43,15 @@ class ProviderQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(qualification_status=Provider.QualificationStatus.QUALIFIED, qualified_until__lt=on)
 
+    def in_directory_status(self, status):
+        """The providers the directory shows as `status` (Provider.DirectoryStatus): 已认定 only while in date,
+        已过期 past it, the others as stored."""
+        if status == Provider.DirectoryStatus.QUALIFIED:
+            return self.qualified()
+        if status == Provider.DirectoryStatus.EXPIRED:
+            return self.expired()
+        return self.filter(qualification_status=status)
+
     def for_category(self, category):
         """Providers that may serve a leaf category, or any category above it."""
         codes = [node.code for node in category.ancestors()]
@@ -60,6 +69,13 @@ class ProviderQuerySet(models.QuerySet):
             latest_grade=results.newest_grade(models.OuterRef("pk")),
             has_failed_evaluation=models.Exists(failed),
         )
+
+    # The ways with_latest_grade's results single a provider out (the admin's 有不合格评价 filter).
+    FAILED_EVALUATION = {
+        "latest": models.Q(latest_grade=Grade.FAIL),  # flagged ⚠: the newest evaluation is 不合格
+        "any": models.Q(has_failed_evaluation=True),
+        "none": models.Q(has_failed_evaluation=False),
+    }
 
 
 class Provider(models.Model):
