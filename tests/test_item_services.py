@@ -210,3 +210,15 @@ def test_a_county_office_records_only_its_own_regions_bodies(people):
         save_purchasing_body(PurchasingBody.objects.get(pk=body.pk), by=people["minzheng"])
     save_purchasing_body(elsewhere, by=people["city"])
     assert PurchasingBody.objects.get(pk=body.pk).region.slug == "xianan"
+
+
+def test_department_staff_count_only_their_own_bodys_items_of_an_edition(people):
+    draft = f.edition("xianning", 2017, status=Catalogue.Status.DRAFT)
+    f.item(draft, name="社区居家养老服务", bodies=[people["own"]])
+    f.item(draft, "C0202", name="特困供养", bodies=[people["other"]])
+    counts = {
+        name: Catalogue.objects.with_visible_item_count(people[name]).get(pk=draft.pk).item_count
+        for name in ("city", "minzheng")
+    }
+    assert counts == {"city": 2, "minzheng": 1}
+    assert draft.region_label == "咸宁市 2017年 第1版"

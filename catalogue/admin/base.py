@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalogue.permissions import may_review
 from catalogue.scopes import Scope, ScopeRule
 from catalogue.services.records import delete_record, save_record
 
@@ -216,7 +217,7 @@ class MunicipalEditsMixin(NotFoundMixin):
     municipal finance and superusers change it, whatever permissions a group was given."""
 
     def may_edit(self, request):
-        return Scope.of(request.user).sees_everything
+        return may_review(request.user)
 
     def has_add_permission(self, request):
         return self.may_edit(request) and super().has_add_permission(request)

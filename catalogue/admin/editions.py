@@ -2,7 +2,6 @@ from functools import partial
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.html import format_html
@@ -12,7 +11,7 @@ from catalogue import forms
 from catalogue.compare import publication_diff
 from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem
 from catalogue.permissions import PREVIEW, is_finance, may_act_on, may_review
-from catalogue.scopes import Scope, ScopeRule
+from catalogue.scopes import ScopeRule
 from catalogue.services import open_next_year, open_revision, publish_edition, withdraw_edition
 from catalogue.services.editions import correct_publication, save_edition_draft
 from catalogue.views.staff.preview import preview_view
@@ -147,10 +146,7 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         css = {"all": ["css/admin-extra.css"]}
 
     def get_queryset(self, request):
-        scope = Scope.of(request.user)
-        # Department staff count only the items their body buys: the others are not theirs to see.
-        only_theirs = Q(items__purchasing_bodies=scope.body_id) if scope.is_department else None
-        return super().get_queryset(request).annotate(item_count=Count("items", filter=only_theirs, distinct=True))
+        return super().get_queryset(request).with_visible_item_count(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -214,7 +214,7 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
         seq, *others = EXPORT_COLUMNS
         return [
             (seq.label, lambda item: next(rows)),
-            (_("所属目录"), lambda item: f"{item.edition.region.name} {item.edition.label}"),
+            (_("所属目录"), lambda item: item.edition.region_label),
             *((column.label, lambda item, column=column: column.value(item, "")) for column in others),
         ]
 
@@ -223,7 +223,7 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("所属目录"), ordering="edition")
     def edition_label(self, obj):
-        return f"{obj.edition.region.name} {obj.edition.label}"
+        return obj.edition.region_label
 
     @admin.display(description=_("一级类别"), ordering="category__code")
     def area(self, obj):

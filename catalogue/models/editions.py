@@ -44,6 +44,13 @@ class CatalogueQuerySet(models.QuerySet):
             self, region="region_id", department=lambda body: models.Q(region__purchasingbody__id=body)
         )
 
+    def with_visible_item_count(self, user):
+        """Each edition's item_count as `user` sees it in the staff tools: department staff count only the items
+        their own body buys (the others are not theirs to see, CatalogueItem.objects.visible_to), the rest all."""
+        scope = Scope.of(user)
+        only_theirs = models.Q(items__purchasing_bodies=scope.body_id) if scope.is_department else None
+        return self.annotate(item_count=models.Count("items", filter=only_theirs, distinct=True))
+
     def for_display(self):
         return self.select_related("region").order_by("region__order", "-year", "-revision")
 
@@ -146,6 +153,11 @@ class Catalogue(ConstraintErrorsOnFieldsMixin, Recorded):
     def label(self):
         """Short label: 2016年 第2版."""
         return _("%(year)s年 第%(revision)s版") % {"year": self.year, "revision": self.revision}
+
+    @property
+    def region_label(self):
+        """The edition with its region, as staff lists name it: 咸安区 2017年 第1版."""
+        return f"{self.region.name} {self.label}"
 
     @staticmethod
     def default_title(region, year):
