@@ -161,6 +161,17 @@ def may_manage_account(who, account):
     return not account.is_superuser and role in (None, *GRANTABLE_ROLES) and account.pk != who.pk
 
 
+def may_read_qualification_file(user, provider):
+    """A provider's qualification file (its condition checks and their evidence, its status trail, its history) is
+    read by those who decide on it (Provider.objects.qualification_files_open_to: municipal finance, the county
+    office of its region); a provider not yet saved, by whoever may add one (municipal finance)."""
+    from catalogue.models import Provider
+
+    if provider is None or provider.pk is None:
+        return may_review(user)
+    return Provider.objects.qualification_files_open_to(user).filter(pk=provider.pk).exists()
+
+
 _RULES = {
     ("catalogue.contract", CHANGE): lambda user, contract: in_object_scope(
         user, region_id=contract.region_id, body_id=contract.purchasing_body_id

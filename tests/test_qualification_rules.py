@@ -61,3 +61,20 @@ def test_the_failed_evaluation_filters_read_the_annotated_grades():
     assert named("latest") == {"最近不合格"}
     assert named("any") == {"最近不合格", "先不合格后优秀"}
     assert named("none") == {"没有评价"}
+
+
+def test_the_qualification_file_is_read_by_those_who_decide_on_it():
+    from catalogue import permissions
+
+    people = {
+        "root": f.staff_user("root"),
+        "city": f.municipal(),
+        "xianan": f.county("xianan", "xianan"),
+        "chibi": f.county("chibi", "chibi"),
+        "minzheng": f.department(),
+    }
+    provider = f.provider(region_slug="xianan")
+    readers = {name for name, user in people.items() if permissions.may_read_qualification_file(user, provider)}
+    assert readers == {"root", "city", "xianan"}
+    new = {name for name, user in people.items() if permissions.may_read_qualification_file(user, None)}
+    assert new == {"root", "city"}

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.evaluation_rules import Grade
 from catalogue.models import Provider, QualificationCheck
-from catalogue.scopes import Scope, ScopeRule
+from catalogue.permissions import may_read_qualification_file
+from catalogue.scopes import ScopeRule
 from catalogue.services import record_check
 from catalogue.views.staff.evidence import evidence_view
 
@@ -118,13 +119,12 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
         return super().get_queryset(request).with_latest_grade()
 
     def file_open(self, request, obj):
-        """Whether the user may read obj's qualification file (a new provider: whoever may add one)."""
-        if obj is None or obj.pk is None:
-            return Scope.of(request.user).sees_everything
+        """catalogue.permissions.may_read_qualification_file, asked once per provider and request."""
         cache = request.__dict__.setdefault("_catalogue_provider_files", {})
-        if obj.pk not in cache:
-            cache[obj.pk] = Provider.objects.qualification_files_open_to(request.user).filter(pk=obj.pk).exists()
-        return cache[obj.pk]
+        key = getattr(obj, "pk", None)
+        if key not in cache:
+            cache[key] = may_read_qualification_file(request.user, obj)
+        return cache[key]
 
     def get_inlines(self, request, obj):
         return super().get_inlines(request, obj) if self.file_open(request, obj) else []

@@ -120,57 +120,55 @@ def status_trail_html(provider):
 # Operations ---------------------------------------------------------------------------------------
 
 
+def decision(action, run, **declared):
+    """A qualification step as a button: municipal finance's, one provider at a time, labelled as the step and
+    shown in the states QUALIFICATION_LIFECYCLE lets it start from (the service checks both again)."""
+    return Operation(
+        name=action,
+        label=action.label,
+        run=run,
+        role_allows=may_review,
+        state_allows=QUALIFICATION_LIFECYCLE.state_allows(action),
+        bulk=False,
+        **declared,
+    )
+
+
 PROVIDER_OPERATIONS = (
-    Operation(
-        name=Action.QUALIFY,
-        label=Action.QUALIFY.label,
-        form_class=QualifyForm,
-        run=lambda provider, user, categories, qualified_from, until, note: qualify_provider(
+    decision(
+        Action.QUALIFY,
+        lambda provider, user, categories, qualified_from, until, note: qualify_provider(
             provider, by=user, categories=categories, until=until, note=note, qualified_from=qualified_from
         ),
-        role_allows=may_review,
-        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.QUALIFY),
+        form_class=QualifyForm,
         initial=initial_qualify,
         explanation=_(
             "认定前须逐项核查资质条件（第7项年检仅适用于社会组织）。认定后该承接主体在有效期内可承接所选类别的服务，"
             "并在承接主体名录中公开；有效期届满自动失效（显示为“已过期”）。已认定的，可用本操作续期或调整类别。"
         ),
         done=_("已认定：%(object)s。"),
-        bulk=False,
     ),
-    Operation(
-        name=Action.SUSPEND,
-        label=Action.SUSPEND.label,
+    decision(
+        Action.SUSPEND,
+        lambda provider, user, reason: suspend_provider(provider, by=user, reason=reason),
         form_class=ReasonForm,
-        run=lambda provider, user, reason: suspend_provider(provider, by=user, reason=reason),
-        role_allows=may_review,
-        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.SUSPEND),
         explanation=_("暂停期间不能与该承接主体签订新合同，名录中不再显示；整改完成后可恢复。"),
         done=_("已暂停：%(object)s。"),
-        bulk=False,
         button_class="operation-button--danger",
     ),
-    Operation(
-        name=Action.REINSTATE,
-        label=Action.REINSTATE.label,
+    decision(
+        Action.REINSTATE,
+        lambda provider, user, reason: reinstate_provider(provider, by=user, reason=reason),
         form_class=ReasonForm,
-        run=lambda provider, user, reason: reinstate_provider(provider, by=user, reason=reason),
-        role_allows=may_review,
-        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.REINSTATE),
         explanation=_("恢复后按原认定的类别和有效期继续有效；有效期已届满的须重新认定。"),
         done=_("已恢复：%(object)s。"),
-        bulk=False,
     ),
-    Operation(
-        name=Action.REVOKE,
-        label=Action.REVOKE.label,
+    decision(
+        Action.REVOKE,
+        lambda provider, user, reason: revoke_provider(provider, by=user, reason=reason),
         form_class=ReasonForm,
-        run=lambda provider, user, reason: revoke_provider(provider, by=user, reason=reason),
-        role_allows=may_review,
-        state_allows=QUALIFICATION_LIFECYCLE.state_allows(Action.REVOKE),
         explanation=_("撤销后该承接主体不再具备承接资格；如需再次承接，须重新核查全部资质条件后认定。"),
         done=_("已撤销：%(object)s。"),
-        bulk=False,
         button_class="operation-button--danger",
     ),
 )
