@@ -107,6 +107,12 @@ def may_mark_pilot(who):
     return may_review(who)
 
 
+def may_move_item(who):
+    """Moving an item from one edition to another is a finance office's: department staff maintain their
+    body's items where they are (the item form shows 所属目录 read-only to them; the item service refuses)."""
+    return is_finance(who)
+
+
 def may_record_body(who, body):
     """A county office records its own region's purchasing bodies; municipal finance every region's."""
     return acts_for_region(who, body.region_id)

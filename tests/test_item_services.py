@@ -3,8 +3,9 @@
 Each test calls the service, the permission or the model directly (never the admin), so it fails if the rule
 were dropped from there: catalogue/services/items.py (save_item, delete_item), services/editions.py
 (save_edition_draft), services/bodies.py (save_purchasing_body), catalogue/permissions.py
-(department_bodies_refusal, may_mark_pilot, may_edit_item) and the one numbering of item codes
-(catalogue.models.items.ItemCodeNumbering, read by CatalogueItem.next_code and the import's assign_codes).
+(department_bodies_refusal, may_mark_pilot, may_move_item, may_edit_item, may_record_body) and the one numbering
+of item codes (catalogue.models.items.ItemCodeNumbering, read by CatalogueItem.next_code and the import's
+assign_codes).
 """
 
 import pytest
@@ -106,6 +107,12 @@ def test_department_staff_keep_their_body_and_leave_the_others_alone(people):
     save_item(shared, by=staff, purchasing_bodies=[other, own])
     assert set(shared.purchasing_bodies.all()) == {own, other}
     assert save_item(new_item(draft, name="社区助餐"), by=staff, purchasing_bodies=[own]).pk
+    other_draft = f.edition("xianning", 2018, status=Catalogue.Status.DRAFT)
+    shared.edition = other_draft
+    with pytest.raises(PermissionDenied, match="不能把事项移到其他目录"):
+        save_item(shared, by=staff)
+    assert CatalogueItem.objects.get(pk=shared.pk).edition_id == draft.pk
+    shared.edition = draft
     save_item(shared, by=people["city"], purchasing_bodies=[own])  # finance is not bound by the department rule
     assert list(shared.purchasing_bodies.all()) == [own]
 
@@ -133,6 +140,11 @@ def test_the_rules_decide_the_same_for_every_caller(people):
     for finance in ("city", "xianan"):
         assert p.department_bodies_refusal(people[finance], [own, other], []) is None
     assert {name for name in ("city", "xianan", "chibi", "minzheng") if p.may_mark_pilot(people[name])} == {"city"}
+    assert {name for name in ("city", "xianan", "chibi", "minzheng") if p.may_move_item(people[name])} == {
+        "city",
+        "xianan",
+        "chibi",
+    }
 
 
 def test_the_import_asks_the_department_rule_for_an_item_it_updates(people):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.exports import EXPORT_COLUMNS
 from catalogue.forms.items import CatalogueItemForm, read_only_fields
 from catalogue.models import CatalogueItem, ServiceCategory
-from catalogue.scopes import Scope, ScopeRule
+from catalogue.permissions import is_finance, may_move_item
+from catalogue.scopes import ScopeRule
 from catalogue.services.items import delete_item, save_item
 
 from .base import (
@@ -20,12 +21,12 @@ from .base import (
 )
 
 FROZEN_NOTE = _("本目录已不是草稿，其中的事项只能查看；如需调整，请新建修订版次（动态调整）。")
-# Department staff may not open a revision (only finance offices may): they are told whom to ask.
+# Only finance offices open a revision (the 动态调整 operation, permissions.is_finance): the others are told whom to ask.
 FROZEN_NOTE_FOR_DEPARTMENTS = _("本目录已不是草稿，其中的事项只能查看；如需调整，请联系本级财政部门新建修订版次。")
 
 
 def frozen_note(request):
-    return FROZEN_NOTE_FOR_DEPARTMENTS if Scope.of(request.user).is_department else FROZEN_NOTE
+    return FROZEN_NOTE if is_finance(request.user) else FROZEN_NOTE_FOR_DEPARTMENTS
 
 
 class AreaFilter(admin.SimpleListFilter):
@@ -175,7 +176,7 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *read_only_fields(request.user)]
-        if Scope.of(request.user).is_department and "edition" not in fields:
+        if not may_move_item(request.user) and "edition" not in fields:
             fields.append("edition")
         return fields
 

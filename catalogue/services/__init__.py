@@ -2,9 +2,11 @@
 transaction with the rows locked, and records who, when and why. The admin's actions, the forms,
 the import and the tests all call these, so every path obeys the same rules."""
 
+from .bodies import save_purchasing_body
 from .contracts import save_contract
-from .editions import open_next_year, open_revision, publish_edition, withdraw_edition
+from .editions import open_next_year, open_revision, publish_edition, save_edition_draft, withdraw_edition
 from .evaluations import publish_evaluation, record_evaluation, set_evaluation_weights, withdraw_evaluation
+from .items import delete_item, save_item
 from .pilots import (
     approve_pilot_item,
     delete_pilot_draft,
@@ -25,6 +27,7 @@ from .providers import (
 __all__ = [
     "approve_pilot_item",
     "check_condition",
+    "delete_item",
     "delete_pilot_draft",
     "open_next_year",
     "open_revision",
@@ -38,6 +41,9 @@ __all__ = [
     "revoke_provider",
     "save_pilot_draft",
     "save_contract",
+    "save_edition_draft",
+    "save_item",
+    "save_purchasing_body",
     "set_evaluation_weights",
     "submit_pilot_item",
     "suspend_provider",

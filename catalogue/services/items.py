@@ -19,6 +19,7 @@ from catalogue.permissions import (
     department_bodies_refusal,
     may_act_on,
     may_mark_pilot,
+    may_move_item,
 )
 
 from .records import frozen_refusal
@@ -42,8 +43,9 @@ def save_item(item, *, by, purchasing_bodies=None, reason=""):
     """Save `item` (new or changed) and, when given, set its purchasing bodies; one transaction.
 
     `purchasing_bodies` None keeps the bodies as stored. Refused (PermissionDenied) when the edition is not
-    a draft, the item or its edition is outside `by`'s scope, department staff would drop their own body
-    or touch another body's place on the item, or anyone but municipal finance sets or changes 试点.
+    a draft, the item or its edition is outside `by`'s scope, department staff would move the item to another
+    edition, drop their own body or touch another body's place on the item, or anyone but municipal finance
+    sets or changes 试点.
     """
     with transaction.atomic():
         _lock_editions(item)
@@ -51,6 +53,8 @@ def save_item(item, *, by, purchasing_bodies=None, reason=""):
         stored = CatalogueItem.objects.filter(pk=item.pk).first() if item.pk else None
         before = list(stored.purchasing_bodies.values_list("pk", flat=True)) if stored else []
         chosen = before if purchasing_bodies is None else [body.pk for body in purchasing_bodies]
+        if stored and stored.edition_id != item.edition_id and not may_move_item(by):
+            raise PermissionDenied(_("部门账号不能把事项移到其他目录，请联系本级财政部门。"))
         refusal = department_bodies_refusal(by, before, chosen)
         if refusal:
             raise PermissionDenied(department_bodies_message(by, refusal))

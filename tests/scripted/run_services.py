@@ -110,7 +110,8 @@ def main():
     item.budget = Decimal("80000")
     save_item(item, by=xianan)
     assert CatalogueItem.objects.get(pk=item.pk).budget == Decimal("80000")
-    assert refused(lambda: save_item(CatalogueItem(edition=opened, category=category, name="试点", is_pilot=True), by=xianan))
+    pilot_flag = CatalogueItem(edition=opened, category=category, name="试点", is_pilot=True)
+    assert refused(lambda: save_item(pilot_flag, by=xianan))
     assert refused(lambda: save_item(item, by=chibi))
     delete_item(item, by=xianan)
     assert not CatalogueItem.objects.filter(pk=item.pk).exists()
@@ -129,7 +130,9 @@ def main():
     assert refused(lambda: save_item(other, by=department))
     shared.is_pilot = True
     assert refused(lambda: save_item(shared, by=department))
-    shared.is_pilot, shared.notes = False, "部门补充说明"
+    shared.is_pilot, shared.edition = False, opened
+    assert refused(lambda: save_item(shared, by=department))
+    shared.edition, shared.notes = city_draft, "部门补充说明"
     save_item(shared, by=department)
     assert CatalogueItem.objects.get(pk=shared.pk).notes == "部门补充说明"
     assert set(shared.purchasing_bodies.all()) == {minzheng, weijian}
