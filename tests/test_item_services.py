@@ -234,3 +234,16 @@ def test_department_staff_count_only_their_own_bodys_items_of_an_edition(people)
     }
     assert counts == {"city": 2, "minzheng": 1}
     assert draft.region_label == "咸宁市 2017年 第1版"
+
+
+def test_the_bulk_delete_goes_through_the_item_service_row_by_row(people):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    published = f.edition("xianan", 2016)
+    item = f.item(published)
+    request = RequestFactory().post("/admin/")
+    request.user = people["xianan"]
+    with pytest.raises(PermissionDenied, match="已被他人处理"):
+        admin.site._registry[CatalogueItem].delete_queryset(request, CatalogueItem.objects.filter(pk=item.pk))
+    assert CatalogueItem.objects.filter(pk=item.pk).exists()

@@ -196,6 +196,11 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
     def delete_model(self, request, obj):
         delete_record(obj, by=request.user)
 
+    def delete_queryset(self, request, queryset):
+        """删除所选 deletes row by row through delete_model (the admin's service: its lock, its frozen check)."""
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self.in_scope(request, obj):
             return False
