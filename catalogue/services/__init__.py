@@ -2,6 +2,7 @@
 transaction with the rows locked, and records who, when and why. The admin's actions, the forms,
 the import and the tests all call these, so every path obeys the same rules."""
 
+from .accounts import save_staff_account
 from .bodies import save_purchasing_body
 from .contracts import save_contract
 from .editions import open_next_year, open_revision, publish_edition, save_edition_draft, withdraw_edition
@@ -44,6 +45,7 @@ __all__ = [
     "save_edition_draft",
     "save_item",
     "save_purchasing_body",
+    "save_staff_account",
     "set_evaluation_weights",
     "submit_pilot_item",
     "suspend_provider",
