@@ -17,12 +17,12 @@ import secrets
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from catalogue import imports
-from catalogue.admin.base import changelist_url
 from catalogue.exports.writers import xlsx_file_response
 from catalogue.forms.imports import UploadForm
 from catalogue.imports.template import instructions, template_bytes
@@ -46,6 +46,11 @@ def _edition_for(request, pk):
     return edition
 
 
+def _items_url(edition):
+    """The item changelist filtered to the edition, where the clerk lands after an import."""
+    return f"{reverse('admin:catalogue_catalogueitem_changelist')}?edition__id__exact={edition.pk}"
+
+
 def _context(request, edition, **extra):
     return {
         **admin.site.each_context(request),
@@ -57,7 +62,7 @@ def _context(request, edition, **extra):
         "max_megabytes": imports.max_bytes() // (1024 * 1024),
         "columns": imports.COLUMNS,
         "instructions": instructions(),
-        "items_url": changelist_url(CatalogueItem, edition__id__exact=edition.pk),
+        "items_url": _items_url(edition),
         **extra,
     }
 
@@ -184,7 +189,7 @@ def edition_import_confirm(request, pk):
             _("已从“%(file)s”导入 %(count)s 项事项到“%(edition)s”。")
             % {"file": pending.get("filename", ""), "count": len(result.created), "edition": edition},
         )
-    return redirect(changelist_url(CatalogueItem, edition__id__exact=edition.pk))
+    return redirect(_items_url(edition))
 
 
 def import_template(request):
