@@ -89,3 +89,8 @@ def band_label(grade):
         if band == grade:
             return f"{band.label}（≥ {lowest}）"
     return f"{Grade.FAIL.label}（< {GRADE_BANDS[-1][0]}）"
+
+
+def grade_bands():
+    """[(Grade, "优秀（≥ 90）")…], best first and 不合格 last: the legend under a results table and the weights page."""
+    return [(grade, band_label(grade)) for grade in [band for _lowest, band in GRADE_BANDS] + [Grade.FAIL]]

@@ -1,6 +1,6 @@
 """One shape for every lifecycle (catalogue/models/lifecycles.py): a table, and one helper applying a step.
 
-Editions, pilot items and qualifications each declare a Lifecycle; the services step through it and the
+Editions, pilot items, qualifications and evaluation results (their publication) each declare a Lifecycle; the services step through it and the
 admin's buttons read state_allows from it, so a move the table does not list is refused everywhere alike.
 """
 
@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 
 from catalogue.models import (
     EDITION_LIFECYCLE,
+    EVALUATION_LIFECYCLE,
     PILOT_LIFECYCLE,
     QUALIFICATION_LIFECYCLE,
     Catalogue,
+    Evaluation,
     PilotItem,
     Provider,
     Region,
@@ -22,6 +24,7 @@ LIFECYCLES = {
     "edition": (EDITION_LIFECYCLE, Catalogue, Catalogue.Status),
     "pilot": (PILOT_LIFECYCLE, PilotItem, PilotItem.Status),
     "qualification": (QUALIFICATION_LIFECYCLE, Provider, Provider.QualificationStatus),
+    "evaluation publication": (EVALUATION_LIFECYCLE, Evaluation, Evaluation.Publication),
 }
 
 

@@ -203,5 +203,5 @@ class EvaluationWeightsAdmin(RecordedThroughServiceMixin, MunicipalEditsMixin, S
 
     @admin.display(description=_("分数段"))
     def bands(self, obj):
-        bands = [rules.band_label(grade) for grade in Grade]
+        bands = [label for _grade, label in rules.grade_bands()]
         return render_to_string("admin/catalogue/includes/grade_bands.html", {"bands": bands})

@@ -4,7 +4,7 @@ from .bodies import PurchasingBody
 from .categories import ServiceCategory
 from .contracts import Contract
 from .editions import EDITION_LIFECYCLE, Catalogue
-from .evaluations import Evaluation, EvaluationWeights
+from .evaluations import EVALUATION_LIFECYCLE, Evaluation, EvaluationWeights
 from .items import CatalogueItem, ProcurementMethod
 from .notifications import Notification
 from .pilots import PILOT_LIFECYCLE, PilotItem, PilotTransition
@@ -20,6 +20,7 @@ __all__ = [
     "Contract",
     "Evaluation",
     "EDITION_LIFECYCLE",
+    "EVALUATION_LIFECYCLE",
     "EditionFigures",
     "EvaluationWeights",
     "Notification",

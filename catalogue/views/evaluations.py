@@ -10,24 +10,14 @@ from django.http import Http404
 from django.shortcuts import render
 
 from catalogue import exports
-from catalogue.evaluation_rules import GRADE_BANDS, Grade, band_label
+from catalogue.evaluation_rules import grade_bands
 from catalogue.filters import EvaluationFilter
-from catalogue.models import Evaluation
 from catalogue.public_cache import public_page
+from catalogue.selectors.evaluations import published_results
 
 from .paging import paginate
 
 RESULTS_PER_PAGE = 50
-
-
-def published_results():
-    """Every published evaluation with what a results table shows (contract, item, provider, body), newest first."""
-    return Evaluation.objects.published().with_contract().newest_first()
-
-
-def grade_bands():
-    """[(Grade, "优秀（≥ 90）")…] for the legend under a results table."""
-    return [(grade, band_label(grade)) for grade in [band for _lowest, band in GRADE_BANDS] + [Grade.FAIL]]
 
 
 def _results_filter(request):

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, render
 from catalogue import exports
 from catalogue.filters import ProviderFilter
 from catalogue.models import CatalogueItem, Provider, ServiceCategory
+from catalogue.evaluation_rules import grade_bands
 from catalogue.public_cache import public_page
+from catalogue.selectors.evaluations import published_results
 
-from .evaluations import grade_bands, published_results
 from .paging import paginate
 
 PROVIDERS_PER_PAGE = 50

@@ -87,7 +87,7 @@ def _searched(request):
     if region:
         items = items.filter(edition__region=region)
     if area:
-        items = items.filter(category__parent__parent=area)
+        items = items.filter(category__in=ServiceCategory.objects.and_below([area]))
     found, terms = engine.search_items(items, query)
     if terms:
         items = found
