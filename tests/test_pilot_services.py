@@ -125,3 +125,15 @@ def test_who_may_write_a_pilot_item_is_the_submitter(people):
     pilot = f.pilot_item()
     writers = {name for name, user in people.items() if permissions.may_act_on(user, pilot, permissions.CHANGE)}
     assert writers == {"root", "xianan"}
+
+
+def test_a_bulk_deletion_of_drafts_goes_through_the_service_all_or_nothing(people):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    draft, sent = f.pilot_item(), submit_pilot_item(f.pilot_item(name="已报送的事项"), by=people["xianan"])
+    request = RequestFactory().post("/admin/")
+    request.user = people["xianan"]
+    with pytest.raises(PermissionDenied):
+        admin.site._registry[PilotItem].delete_queryset(request, PilotItem.objects.order_by("pk"))
+    assert set(PilotItem.objects.values_list("pk", flat=True)) == {draft.pk, sent.pk}

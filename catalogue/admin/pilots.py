@@ -10,6 +10,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -223,8 +224,9 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         delete_pilot_draft(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for pilot in queryset:
-            delete_pilot_draft(pilot, by=request.user)
+        with transaction.atomic():  # the selected drafts all go, or none does
+            for pilot in queryset:
+                delete_pilot_draft(pilot, by=request.user)
 
     @admin.display(description=_("等待天数"))
     def age(self, obj):
