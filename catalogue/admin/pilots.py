@@ -10,7 +10,6 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -222,11 +221,6 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     def delete_model(self, request, obj):
         delete_pilot_draft(obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():  # the selected drafts all go, or none does
-            for pilot in queryset:
-                delete_pilot_draft(pilot, by=request.user)
 
     @admin.display(description=_("等待天数"))
     def age(self, obj):
