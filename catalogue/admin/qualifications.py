@@ -23,7 +23,6 @@ from catalogue.forms.providers import (
     initial_qualify,
 )
 from catalogue.models import QUALIFICATION_LIFECYCLE, ProviderStatusChange, QualificationCheck, unmet_conditions
-from catalogue.models.providers import is_flagged, provider_label  # noqa: F401  # until admin/contracts.py moves
 from catalogue.permissions import may_review
 from catalogue.scopes import ScopeRule
 from catalogue.services import qualify_provider, reinstate_provider, revoke_provider, suspend_provider
