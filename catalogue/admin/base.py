@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.permissions import may_review
 from catalogue.scopes import Scope, ScopeRule
-from catalogue.services.records import delete_record, save_record
+from catalogue.services.records import delete_record, save_record, service_message
 
 from .amounts import AmountsMixin
 
@@ -58,11 +58,6 @@ def titled(filter_class, title):
 
     TitledFilter.__name__ = f"Titled{filter_class.__name__}"
     return TitledFilter
-
-
-def service_message(error):
-    """A service's refusal (ValidationError or PermissionDenied) as one line for the clerk."""
-    return "；".join(str(message) for message in getattr(error, "messages", [error]))
 
 
 class RecordedThroughServiceMixin:

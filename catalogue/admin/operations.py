@@ -7,26 +7,22 @@ see it and in which states its button shows. `OperationsAdminMixin` turns a Mode
 - a button per allowed operation on the change page (templates/admin/catalogue/operation_buttons.html);
 - a bulk action per operation on the changelist, run per selected row, reporting each failure.
 
-The services check rights and states and lock the rows; here PermissionDenied becomes a 403 page
-and a ValidationError becomes a message (or errors on the form's fields), with nothing changed.
+The pages themselves (the form, running the service, turning a refusal into a message) are views:
+catalogue/views/staff/operations.py. The services check rights and states and lock the rows.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
-from django.contrib import messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.forms import OperationForm
-
-from .base import service_message
+from catalogue.scopes import Scope
+from catalogue.views.staff.operations import operation_view, run_bulk
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,6 @@ class Operation:
 
 class OperationsAdminMixin:
     operations: tuple = ()
-    operation_template = "admin/catalogue/operation.html"
 
     # URLs and buttons ---------------------------------------------------------------------------
 
@@ -65,7 +60,7 @@ class OperationsAdminMixin:
         own = [
             path(
                 "<path:object_id>/do/<slug:name>/",
-                self.admin_site.admin_view(self.operation_view),
+                self.admin_site.admin_view(partial(operation_view, model_admin=self)),
                 name="%s_%s_operation" % info,
             )
         ]
@@ -82,8 +77,6 @@ class OperationsAdminMixin:
         return None
 
     def role_allows(self, request, operation):
-        from catalogue.scopes import Scope
-
         return operation.role_allows(Scope.of(request.user))
 
     def available_operations(self, request, obj):
@@ -100,61 +93,6 @@ class OperationsAdminMixin:
         if obj is not None and self.has_view_or_change_permission(request, obj):
             extra_context["operation_buttons"] = self.available_operations(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
-
-    # One object ---------------------------------------------------------------------------------
-
-    def operation_view(self, request, object_id, name):
-        operation = self.get_operation(name)
-        obj = self.get_object(request, unquote(object_id))
-        if operation is None or obj is None or not self.has_view_permission(request, obj):
-            raise Http404(gettext("没有找到该记录，或您无权查看。"))
-        if not self.role_allows(request, operation):
-            raise PermissionDenied(gettext("您无权%(operation)s。") % {"operation": operation.label})
-        back = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-        if request.method == "POST":
-            form = operation.form_class(request.POST)
-            if form.is_valid():
-                try:
-                    result = operation.run(obj, request.user, **form.service_arguments)
-                except ValidationError as error:
-                    if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
-                        form.add_service_errors(error)
-                    else:
-                        self.message_user(request, service_message(error), messages.ERROR)
-                        return HttpResponseRedirect(back)
-                else:
-                    self.message_user(request, self.done_message(operation, result), messages.SUCCESS)
-                    return HttpResponseRedirect(self.after_operation_url(result))
-        else:
-            form = operation.form_class(initial=operation.initial(obj))
-        return self.render_operation(request, operation, form, [obj], cancel_url=back)
-
-    def after_operation_url(self, result):
-        opts = result._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[result.pk])
-
-    def done_message(self, operation, result):
-        return operation.done % {"operation": operation.label, "object": result}
-
-    def render_operation(self, request, operation, form, objects, cancel_url, bulk=False):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("%(operation)s：%(name)s")
-            % {"operation": operation.label, "name": objects[0] if len(objects) == 1 else self.opts.verbose_name},
-            "opts": self.opts,
-            "operation": operation,
-            "form": form,
-            "objects": objects,
-            "bulk": bulk,
-            "action_name": f"do_{operation.name}",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "cancel_url": cancel_url,
-            "media": self.media + form.media,
-        }
-        if operation.summary_template and len(objects) == 1:
-            context.update(operation.summary(objects[0]), summary_template=operation.summary_template)
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.operation_template, context)
 
     # Bulk actions -------------------------------------------------------------------------------
 
@@ -174,43 +112,6 @@ class OperationsAdminMixin:
 
     def _bulk_action(self, operation):
         def action(modeladmin, request, queryset):
-            return modeladmin.run_bulk(request, queryset, operation)
+            return run_bulk(request, modeladmin, queryset, operation)
 
         return action
-
-    def run_bulk(self, request, queryset, operation):
-        """Run the operation on each selected row (the queryset is already the user's scope)."""
-        objects = list(queryset)
-        if not objects:
-            self.message_user(request, gettext("所选记录都不在您的权限范围内，没有执行任何操作。"), messages.WARNING)
-            return None
-        if operation.single_only and len(objects) != 1:
-            self.message_user(
-                request, gettext("“%(operation)s”一次只能选择一条记录。") % {"operation": operation.label}, messages.ERROR
-            )
-            return None
-        if operation.asks_input and "apply" not in request.POST:
-            form = operation.form_class(initial=operation.initial(objects[0]) if len(objects) == 1 else {})
-            return self.render_operation(request, operation, form, objects, cancel_url=request.get_full_path(), bulk=True)
-        form = operation.form_class(request.POST if operation.asks_input else {})
-        if not form.is_valid():
-            return self.render_operation(request, operation, form, objects, cancel_url=request.get_full_path(), bulk=True)
-        done, failed = [], []
-        for obj in objects:
-            try:
-                done.append(operation.run(obj, request.user, **form.service_arguments))
-            except (ValidationError, PermissionDenied) as error:
-                failed.append(f"{obj}：{service_message(error)}")
-        if done:
-            self.message_user(
-                request,
-                gettext("“%(operation)s”成功 %(count)s 条：%(names)s")
-                % {"operation": operation.label, "count": len(done), "names": "、".join(str(o) for o in done)},
-                messages.SUCCESS,
-            )
-        for failure in failed:
-            self.message_user(
-                request, gettext("“%(operation)s”未执行：%(reason)s") % {"operation": operation.label, "reason": failure},
-                messages.ERROR,
-            )
-        return None

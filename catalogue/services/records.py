@@ -12,6 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 
+def service_message(error):
+    """A service's refusal (ValidationError or PermissionDenied) as one line for the clerk."""
+    return "；".join(str(message) for message in getattr(error, "messages", [error]))
+
+
 def frozen_refusal(obj):
     return PermissionDenied(
         _("该%(name)s已被他人处理（例如已报送、已发布），本次修改没有保存。请刷新页面后重试。")
