@@ -11,7 +11,7 @@ any other file that is too large, and nothing of the file is kept.
 The limit is settings.UPLOAD_MAX_BYTES (the largest file any staff form takes); a view that takes
 less, or more, says so with `limit_uploads(request, max_bytes)` before it reads request.POST, which
 means a view exempt from the CSRF middleware that checks the token itself (see
-catalogue/admin/imports.py), because the middleware reads the POST first otherwise.
+catalogue/views/staff/imports.py), because the middleware reads the POST first otherwise.
 """
 
 import io

@@ -1,7 +1,7 @@
 """The login records django-axes keeps, under the names the staff read in the admin.
 
 Proxies: no tables of their own, only Chinese names and permissions of their own, so a role can be
-given exactly "see and lift lock-outs" (catalogue/admin/roles.py) without axes' own admin.
+given exactly "see and lift lock-outs" (catalogue/roles.py) without axes' own admin.
 """
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog

@@ -163,7 +163,7 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
     def get_urls(self):
         preview = self.admin_site.admin_view(partial(preview_view, model_admin=self))
         own = [
-            # Importing items into a draft (catalogue/admin/imports.py): admin:catalogue_import:upload …
+            # Importing items into a draft (catalogue/views/staff/imports.py): admin:catalogue_import:upload …
             path("", include((import_urls(self.admin_site), "catalogue_import"))),
             # A draft as the public page will show it (catalogue/views/staff/preview.py).
             path("<path:object_id>/preview/", preview, name="catalogue_catalogue_preview"),

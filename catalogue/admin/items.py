@@ -207,7 +207,7 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
         return obj.get_absolute_url() if obj.edition.is_public else None
 
     def get_export_columns(self, request):
-        """序号, the edition, then every other column of the public export (catalogue/exports.py: the official table,
+        """序号, the edition, then every other column of the public export (catalogue/exports/columns.py: the official table,
         预算（元） and 绩效评价标准), so a selection exported here imports back with nothing lost.
 
         The workbook asks each getter once a row, in row order, so 序号 counts the rows."""

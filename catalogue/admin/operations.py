@@ -1,6 +1,6 @@
 """Admin operations that call a service: a page per object, a bulk action per changelist.
 
-An Operation is data: its label, the form it asks (catalogue/forms.py), the service call, who may
+An Operation is data: its label, the form it asks (catalogue/forms/), the service call, who may
 see it and in which states its button shows. `OperationsAdminMixin` turns a ModelAdmin's
 `operations` into
 - a URL per object, <pk>/do/<name>/: GET shows the form (or a confirmation), POST runs the service;

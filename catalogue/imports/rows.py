@@ -67,7 +67,7 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 # has them empty. Either way the preview names them, so nothing is lost without a word.
 OPTIONAL_KEYS = ("code", "content", "provider_requirements", "is_pilot", "notes", "budget", "performance_standard")
 
-# The 序号 of the blank template's example row (admin/imports.py): that row is never imported.
+# The 序号 of the blank template's example row (catalogue/imports/template.py): that row is never imported.
 EXAMPLE_MARK = "示例"
 
 

@@ -12,14 +12,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from catalogue import exports
+from catalogue.evaluation_rules import grade_bands
 from catalogue.filters import TABLE_ORDER, EditionItemFilter
 from catalogue.models import Catalogue, CatalogueItem, EditionFigures, Provider, ServiceCategory
 from catalogue.public_cache import public_page
 from catalogue.selectors.editions import edition_table
+from catalogue.selectors.evaluations import published_results
 
 from .published_files import serve_published_file
 
-from .evaluations import grade_bands, published_results
 from .paging import paginate
 
 ROWS_PER_PAGE = 100
