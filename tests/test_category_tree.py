@@ -70,3 +70,15 @@ def test_the_directory_offers_for_a_category_the_providers_of_it_above_it_and_be
     assert serving("C02") == sorted([area.name, field.name, leaf.name, other_leaf.name])
     assert serving("C") == sorted([area.name, field.name, leaf.name, other_leaf.name])
     assert serving("B") == [elsewhere.name]
+
+
+def test_the_item_admins_area_filter_lists_the_items_under_the_area(client, django_user_model):
+    """The staff item list's 一级类别 filter reads and_below too: an area's items, nobody else's."""
+    client.force_login(django_user_model.objects.create_superuser("caizheng-admin", "a@example.cn", "x" * 12))
+    edition = f.edition()
+    elderly = f.item(edition, category_code="C0201", name="社区居家养老服务")
+    f.item(edition, category_code="A0102", name="公办幼儿园保育服务")
+    response = client.get("/admin/catalogue/catalogueitem/", {"area": "C"})
+    assert [row.pk for row in response.context["cl"].result_list] == [elderly.pk]
+    # An area that is not offered is ignored, not an error: every item.
+    assert len(client.get("/admin/catalogue/catalogueitem/", {"area": "Z"}).context["cl"].result_list) == 2

@@ -41,9 +41,7 @@ EDITION_OPERATIONS = (
         name="publish",
         label=_("发布"),
         form_class=forms.PublishForm,
-        run=lambda edition, user, document_number, published_on: publish_edition(
-            edition, by=user, document_number=document_number, published_on=published_on
-        ),
+        service=publish_edition,
         role_allows=may_review,
         state_allows=EDITION_LIFECYCLE.state_allows("publish"),
         explanation=_(
@@ -60,9 +58,7 @@ EDITION_OPERATIONS = (
         name="correct",
         label=_("更正文号或发布日期"),
         form_class=forms.CorrectionForm,
-        run=lambda edition, user, document_number, published_on, reason: correct_publication(
-            edition, by=user, document_number=document_number, published_on=published_on, reason=reason
-        ),
+        service=correct_publication,
         role_allows=may_review,
         state_allows=lambda edition: edition.is_public,
         initial=forms.initial_correction,
@@ -77,7 +73,7 @@ EDITION_OPERATIONS = (
         name="withdraw",
         label=_("撤回"),
         form_class=forms.WithdrawForm,
-        run=lambda edition, user, reason: withdraw_edition(edition, by=user, reason=reason),
+        service=withdraw_edition,
         role_allows=may_review,
         state_allows=EDITION_LIFECYCLE.state_allows("withdraw"),
         explanation=_("撤回后公众不再能看到该版次；记录和历史仍然保留。"),
@@ -89,7 +85,7 @@ EDITION_OPERATIONS = (
         name="revise",
         label=_("动态调整"),
         form_class=forms.RevisionForm,
-        run=lambda edition, user, notes: open_revision(edition, by=user, notes=notes),
+        service=open_revision,
         role_allows=is_finance,
         state_allows=lambda edition: edition.status == Catalogue.Status.PUBLISHED,
         initial=lambda edition: {"notes": edition.notes},

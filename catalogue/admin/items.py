@@ -30,7 +30,7 @@ def frozen_note(request):
 
 
 class AreaFilter(admin.SimpleListFilter):
-    """Filter by the 一级 area: category codes start with the area's letter."""
+    """Filter by the 一级 area: the items of every category under it (ServiceCategory.objects.and_below)."""
 
     title = _("一级类别")
     parameter_name = "area"
@@ -41,7 +41,8 @@ class AreaFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         codes = {code for code, _label in self.lookup_choices}
         if self.value() in codes:
-            return queryset.filter(category__code__startswith=self.value())
+            area = ServiceCategory.objects.filter(code=self.value())
+            return queryset.filter(category__in=ServiceCategory.objects.and_below(area))
         return queryset
 
 

@@ -29,8 +29,11 @@ from catalogue.views.staff.operations import operation_view, run_bulk
 class Operation:
     name: str  # URL segment, and the bulk action is f"do_{name}"
     label: str  # the button: 发布, 退回 …
-    run: Callable  # (obj, user, **cleaned_data) -> the object to show afterwards
     role_allows: Callable  # (scope) -> bool: may this role do it at all (shows the button/action)
+    # The service, called as service(obj, by=user, **cleaned_data); or `run(obj, user, **cleaned_data)` where the
+    # call has another shape. Either returns the object to show afterwards.
+    service: Callable = None
+    run: Callable = None
     state_allows: Callable = lambda obj: True  # (obj) -> bool: does the button show in this state
     form_class: type = OperationForm
     initial: Callable = lambda obj: {}
@@ -44,6 +47,11 @@ class Operation:
     # Shown above the form for one object: a template and the context it needs (what publishing changes).
     summary_template: str = ""
     summary: Callable = lambda obj: {}
+
+    def perform(self, obj, user, **arguments):
+        if self.run is not None:
+            return self.run(obj, user, **arguments)
+        return self.service(obj, by=user, **arguments)
 
     @property
     def asks_input(self):

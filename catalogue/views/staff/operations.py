@@ -38,7 +38,7 @@ def operation_view(request, object_id, name, *, model_admin):
         form = operation.form_class(request.POST)
         if form.is_valid():
             try:
-                result = operation.run(obj, request.user, **form.service_arguments)
+                result = operation.perform(obj, request.user, **form.service_arguments)
             except ValidationError as error:
                 if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
                     form.add_service_errors(error)
@@ -97,7 +97,7 @@ def run_bulk(request, model_admin, queryset, operation):
     done, failed = [], []
     for obj in objects:
         try:
-            done.append(operation.run(obj, request.user, **form.service_arguments))
+            done.append(operation.perform(obj, request.user, **form.service_arguments))
         except (ValidationError, PermissionDenied) as error:
             failed.append(f"{obj}：{service_message(error)}")
     if done:
