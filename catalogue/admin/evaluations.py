@@ -35,23 +35,21 @@ from .operations import Operation, OperationsAdminMixin
 
 
 EVALUATION_OPERATIONS = (
-    Operation(
-        name="publish",
-        label=_("公开评价结果"),
+    Operation.step(
+        EVALUATION_LIFECYCLE,
+        Evaluation.Action.PUBLISH,
         form_class=PublishEvaluationForm,
         service=publish_evaluation,
         role_allows=is_finance,
-        state_allows=EVALUATION_LIFECYCLE.state_allows(Evaluation.Action.PUBLISH),
         explanation=_("公开后，评价结果在承接主体和目录事项的公开页面上显示，并不能再修改；如需更正，先撤回公开。"),
         done=_("已公开：%(object)s。"),
     ),
-    Operation(
-        name="withdraw",
-        label=_("撤回公开"),
+    Operation.step(
+        EVALUATION_LIFECYCLE,
+        Evaluation.Action.WITHDRAW,
         form_class=WithdrawEvaluationForm,
         service=withdraw_evaluation,
         role_allows=is_finance,
-        state_allows=EVALUATION_LIFECYCLE.state_allows(Evaluation.Action.WITHDRAW),
         explanation=_("撤回后公众不再能看到该评价结果；记录和历史仍然保留。"),
         done=_("已撤回公开：%(object)s。"),
         button_class="operation-button--danger",

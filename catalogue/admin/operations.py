@@ -48,6 +48,13 @@ class Operation:
     summary_template: str = ""
     summary: Callable = lambda obj: {}
 
+    @classmethod
+    def step(cls, lifecycle, action, **declared):
+        """A lifecycle's step (catalogue/models/lifecycles.py) as a button and a bulk action: named and labelled
+        as the step (a TextChoices action), shown in the states the table lets it start from (the service checks
+        the state and the role again, under its lock)."""
+        return cls(name=action, label=action.label, state_allows=lifecycle.state_allows(action), **declared)
+
     def perform(self, obj, user, **arguments):
         if self.run is not None:
             return self.run(obj, user, **arguments)

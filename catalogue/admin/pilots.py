@@ -39,49 +39,40 @@ from .operations import Operation, OperationsAdminMixin
 Action = PilotItem.Action
 
 
-def step(action, run, role_allows, **declared):
-    """A review step as a button and a bulk action: labelled as the step, shown in the states PILOT_LIFECYCLE lets
-    it start from (the service checks the state and the role again, under its lock)."""
-    return Operation(
-        name=action,
-        label=action.label,
-        run=run,
-        role_allows=role_allows,
-        state_allows=PILOT_LIFECYCLE.state_allows(action),
-        **declared,
-    )
-
-
 PILOT_OPERATIONS = (
-    step(
+    Operation.step(
+        PILOT_LIFECYCLE,
         Action.SUBMIT,
-        lambda pilot, user, comment: submit_pilot_item(pilot, by=user, comment=comment),
-        may_submit_pilots,
+        service=submit_pilot_item,
+        role_allows=may_submit_pilots,
         form_class=forms.PilotCommentForm,
         explanation=_("报送后由市财政局审核；审核期间不能修改，审核前可以撤回报送。"),
         done=_("已报送：%(object)s。"),
     ),
-    step(
+    Operation.step(
+        PILOT_LIFECYCLE,
         Action.WITHDRAW,
-        lambda pilot, user, comment: withdraw_pilot_submission(pilot, by=user, comment=comment),
-        may_submit_pilots,
+        service=withdraw_pilot_submission,
+        role_allows=may_submit_pilots,
         form_class=forms.PilotCommentForm,
         explanation=_("市财政局审核前，可以撤回报送：事项回到草稿，修改后重新报送。撤回记入流转记录，并通知市财政局。"),
         done=_("已撤回报送：%(object)s，现为草稿。"),
         bulk_label=_("撤回所选试点事项的报送"),
     ),
-    step(
+    Operation.step(
+        PILOT_LIFECYCLE,
         Action.APPROVE,
-        lambda pilot, user, comment: approve_pilot_item(pilot, by=user, comment=comment),
-        may_review,
+        service=approve_pilot_item,
+        role_allows=may_review,
         form_class=forms.PilotCommentForm,
         explanation=_("通过后，该事项作为试点事项列入该县（市、区）本年度的目录草稿；本年度目录已发布的，新建修订版次。"),
         done=_("已通过：%(object)s，已列入目录草稿。"),
     ),
-    step(
+    Operation.step(
+        PILOT_LIFECYCLE,
         Action.RETURN,
-        lambda pilot, user, comment: return_pilot_item(pilot, by=user, reason=comment),
-        may_review,
+        run=lambda pilot, user, comment: return_pilot_item(pilot, by=user, reason=comment),
+        role_allows=may_review,
         form_class=forms.PilotReturnForm,
         explanation=_("退回后报送单位可修改并重新报送；退回理由记入流转记录。"),
         done=_("已退回：%(object)s。"),

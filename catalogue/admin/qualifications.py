@@ -119,26 +119,15 @@ def status_trail_html(provider):
 # Operations ---------------------------------------------------------------------------------------
 
 
-def decision(action, run, **declared):
-    """A qualification step as a button: municipal finance's, one provider at a time, labelled as the step and
-    shown in the states QUALIFICATION_LIFECYCLE lets it start from (the service checks both again)."""
-    return Operation(
-        name=action,
-        label=action.label,
-        run=run,
-        role_allows=may_review,
-        state_allows=QUALIFICATION_LIFECYCLE.state_allows(action),
-        bulk=False,
-        **declared,
-    )
-
+# Municipal finance's decisions, one provider at a time.
+DECISION = {"role_allows": may_review, "bulk": False}
 
 PROVIDER_OPERATIONS = (
-    decision(
+    Operation.step(
+        QUALIFICATION_LIFECYCLE,
         Action.QUALIFY,
-        lambda provider, user, categories, qualified_from, until, note: qualify_provider(
-            provider, by=user, categories=categories, until=until, note=note, qualified_from=qualified_from
-        ),
+        service=qualify_provider,
+        **DECISION,
         form_class=QualifyForm,
         initial=initial_qualify,
         explanation=_(
@@ -147,24 +136,30 @@ PROVIDER_OPERATIONS = (
         ),
         done=_("已认定：%(object)s。"),
     ),
-    decision(
+    Operation.step(
+        QUALIFICATION_LIFECYCLE,
         Action.SUSPEND,
-        lambda provider, user, reason: suspend_provider(provider, by=user, reason=reason),
+        service=suspend_provider,
+        **DECISION,
         form_class=ReasonForm,
         explanation=_("暂停期间不能与该承接主体签订新合同，名录中不再显示；整改完成后可恢复。"),
         done=_("已暂停：%(object)s。"),
         button_class="operation-button--danger",
     ),
-    decision(
+    Operation.step(
+        QUALIFICATION_LIFECYCLE,
         Action.REINSTATE,
-        lambda provider, user, reason: reinstate_provider(provider, by=user, reason=reason),
+        service=reinstate_provider,
+        **DECISION,
         form_class=ReasonForm,
         explanation=_("恢复后按原认定的类别和有效期继续有效；有效期已届满的须重新认定。"),
         done=_("已恢复：%(object)s。"),
     ),
-    decision(
+    Operation.step(
+        QUALIFICATION_LIFECYCLE,
         Action.REVOKE,
-        lambda provider, user, reason: revoke_provider(provider, by=user, reason=reason),
+        service=revoke_provider,
+        **DECISION,
         form_class=ReasonForm,
         explanation=_("撤销后该承接主体不再具备承接资格；如需再次承接，须重新核查全部资质条件后认定。"),
         done=_("已撤销：%(object)s。"),

@@ -190,8 +190,8 @@ def _clean(row, item):
         item.full_clean(exclude=["edition", "category"], validate_constraints=False)
     except ValidationError as exc:
         errors = []
-        for field, messages in exc.message_dict.items():
-            key = FIELD_COLUMNS.get(field)
+        for name, messages in exc.message_dict.items():
+            key = FIELD_COLUMNS.get(name)
             column = str(COLUMN_LABELS[key]) if key else None
             errors.extend(RowError(row.row, column, message) for message in messages)
         return errors
