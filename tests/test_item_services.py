@@ -247,3 +247,29 @@ def test_the_bulk_delete_goes_through_the_item_service_row_by_row(people):
     with pytest.raises(PermissionDenied, match="已被他人处理"):
         admin.site._registry[CatalogueItem].delete_queryset(request, CatalogueItem.objects.filter(pk=item.pk))
     assert CatalogueItem.objects.filter(pk=item.pk).exists()
+
+
+def test_a_bulk_delete_refused_on_one_row_deletes_none(people):
+    """删除所选 is all or nothing: the draft's item deleted before the refusal comes back with the rollback."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    draft_item = f.item(f.edition("xianan", 2017, status=Catalogue.Status.DRAFT))
+    published_item = f.item(f.edition("xianan", 2016))
+    request = RequestFactory().post("/admin/")
+    request.user = people["xianan"]
+    rows = CatalogueItem.objects.filter(pk__in=[draft_item.pk, published_item.pk]).order_by("pk")
+    with pytest.raises(PermissionDenied, match="已被他人处理"):
+        admin.site.get_model_admin(CatalogueItem).delete_queryset(request, rows)
+    assert CatalogueItem.objects.filter(pk__in=[draft_item.pk, published_item.pk]).count() == 2
+
+
+def test_save_record_names_who_in_the_history_without_a_request(people):
+    """A script has no request for django-simple-history to take the user from: the service names him."""
+    from catalogue.services.records import save_record
+
+    draft = f.edition("xianan", 2017, status=Catalogue.Status.DRAFT)
+    draft.notes = "补充说明"
+    save_record(draft, by=people["city"])
+    assert draft.history.latest().history_user == people["city"]
+    assert draft.history.latest().notes == "补充说明"

@@ -4,6 +4,7 @@ and the scope mixins every admin uses."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -185,16 +186,17 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
     def save_model(self, request, obj, form, change):
         """Through catalogue/services/records.py: the stored row locked, refused when the model says frozen.
         An admin whose records have a service of their own calls that service instead."""
-        obj._history_user = request.user  # as SimpleHistoryAdmin.save_model, which this replaces
         save_record(obj, by=request.user)
 
     def delete_model(self, request, obj):
         delete_record(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        """删除所选 deletes row by row through delete_model (the admin's service: its lock, its frozen check)."""
-        for obj in queryset:
-            self.delete_model(request, obj)
+        """删除所选 deletes row by row through delete_model (the admin's service: its lock, its frozen check), all
+        of them or none: one refusal rolls back the rows deleted before it."""
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self.in_scope(request, obj):

@@ -40,6 +40,7 @@ def save_record(obj, *, by, reason=""):
     """Save obj unless it (as stored) is frozen; for records without a service of their own."""
     with transaction.atomic():
         lock_unfrozen(obj)
+        obj._history_user = by  # who, in the history, whoever calls (a script has no request to take it from)
         if reason:
             obj._change_reason = reason
         obj.save()
@@ -50,4 +51,5 @@ def delete_record(obj, *, by):
     """Delete obj unless it (as stored) is frozen."""
     with transaction.atomic():
         lock_unfrozen(obj)
+        obj._history_user = by
         obj.delete()
