@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Contract, Evaluation
 
-from .operations import DateInput, OperationForm
+from .operations import DateInput, OperationForm, reason_field, today_if_empty_field
 
 
 class ContractChoiceField(forms.ModelChoiceField):
@@ -50,19 +50,8 @@ class EvaluationAdminForm(forms.ModelForm):
 
 
 class PublishEvaluationForm(OperationForm):
-    published_on = forms.DateField(
-        label=_("公开日期"),
-        required=False,
-        widget=DateInput,
-        help_text=_("留空为今天。"),
-        error_messages={"invalid": _("请输入有效的日期，例如 2018-03-01。")},
-    )
+    published_on = today_if_empty_field(_("公开日期"), _("请输入有效的日期，例如 2018-03-01。"))
 
 
 class WithdrawEvaluationForm(OperationForm):
-    reason = forms.CharField(
-        label=_("撤回理由"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("撤回公开须说明理由。")},
-    )
+    reason = reason_field(_("撤回理由"), _("撤回公开须说明理由。"))

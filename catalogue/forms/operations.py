@@ -19,6 +19,28 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def reason_field(label, required_message, help_text="", max_length=1000, rows=3):
+    """A reason the record keeps (撤回理由, 退回理由 …): required, a few lines, and its own words when it is missing."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": required_message},
+    )
+
+
+def today_if_empty_field(label, invalid_message):
+    """A date the service takes as today when it is left empty (认定日期, 公开日期)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput,
+        help_text=_("留空为今天。"),
+        error_messages={"invalid": invalid_message},
+    )
+
+
 class OperationForm(forms.Form):
     """Base for the operations' forms; an operation without input uses it as is (a confirmation)."""
 
@@ -56,12 +78,8 @@ class PublishForm(OperationForm):
 
 
 class WithdrawForm(OperationForm):
-    reason = forms.CharField(
-        label=_("撤回理由"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("写入目录的历史记录，例如“文号有误，重新印发”。"),
-        error_messages={"required": _("撤回目录须说明理由。")},
+    reason = reason_field(
+        _("撤回理由"), _("撤回目录须说明理由。"), _("写入目录的历史记录，例如“文号有误，重新印发”。"), max_length=500
     )
 
 
@@ -82,12 +100,11 @@ class CorrectionForm(PublishForm):
         super().__init__(*args, **kwargs)
         self.fields["document_number"].help_text = _("更正后的文号，例如：咸财综发〔2016〕12号。")
 
-    reason = forms.CharField(
-        label=_("更正理由"),
+    reason = reason_field(
+        _("更正理由"),
+        _("更正发布信息须说明理由。"),
+        _("例如“印发稿文号为3号，录入时误为30号”。理由在公开页面上显示，并记入目录的历史记录。"),
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("例如“印发稿文号为3号，录入时误为30号”。理由在公开页面上显示，并记入目录的历史记录。"),
-        error_messages={"required": _("更正发布信息须说明理由。")},
     )
 
 
@@ -113,12 +130,11 @@ class PilotCommentForm(OperationForm):
 
 
 class PilotReturnForm(OperationForm):
-    comment = forms.CharField(
-        label=_("退回理由"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("告诉报送单位需要修改什么；理由会记入流转记录。"),
-        error_messages={"required": _("退回时须填写理由，告诉报送单位需要修改什么。")},
+    comment = reason_field(
+        _("退回理由"),
+        _("退回时须填写理由，告诉报送单位需要修改什么。"),
+        _("告诉报送单位需要修改什么；理由会记入流转记录。"),
+        rows=4,
     )
 
 

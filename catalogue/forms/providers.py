@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import QualificationCheck, ServiceCategory
 
-from .operations import DateInput, OperationForm
+from .operations import DateInput, OperationForm, reason_field, today_if_empty_field
 
 
 class EvidenceInput(forms.FileInput):
@@ -39,13 +39,7 @@ class QualifyForm(OperationForm):
         help_text=_("可选一级、二级或三级类别；选上级类别即包括其全部下级。按住 Ctrl 可多选。"),
         error_messages={"required": _("请选择认定可承接的服务类别。")},
     )
-    qualified_from = forms.DateField(
-        label=_("认定日期"),
-        required=False,
-        widget=DateInput,
-        help_text=_("留空为今天。"),
-        error_messages={"invalid": _("请输入有效的日期，例如 2025-01-01。")},
-    )
+    qualified_from = today_if_empty_field(_("认定日期"), _("请输入有效的日期，例如 2025-01-01。"))
     until = forms.DateField(
         label=_("认定有效期至"),
         widget=DateInput,
@@ -57,13 +51,7 @@ class QualifyForm(OperationForm):
 
 
 class ReasonForm(OperationForm):
-    reason = forms.CharField(
-        label=_("理由"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("记入资质变更记录。"),
-        error_messages={"required": _("请说明理由。")},
-    )
+    reason = reason_field(_("理由"), _("请说明理由。"), _("记入资质变更记录。"))
 
 
 def initial_qualify(provider):
