@@ -13,7 +13,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue.permissions import may_review
 from catalogue.scopes import Scope, ScopeRule
-from catalogue.services.records import delete_record, save_record, service_message
+from catalogue.services.records import (
+    delete_record,
+    delete_shared_record,
+    save_record,
+    save_shared_record,
+    service_message,
+)
 
 from .amounts import AmountsMixin
 
@@ -167,7 +173,18 @@ class NotFoundMixin:
         raise self.not_found()
 
 
-class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
+class ThroughServicesMixin:
+    """删除所选 deletes row by row through delete_model (the admin's service: its lock, its frozen check, its
+    rule), all of them or none: one refusal rolls back the rows deleted before it. Django's own bulk delete
+    would run one DELETE past all of them."""
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class ScopedAdminMixin(ThroughServicesMixin, NotFoundMixin, ScopedQuerysetMixin):
     """Object permissions that refuse what lies outside the scope, and what is frozen; an object
     outside the scope is a 404 on every view that takes an id."""
 
@@ -191,13 +208,6 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
     def delete_model(self, request, obj):
         delete_record(obj, by=request.user)
 
-    def delete_queryset(self, request, queryset):
-        """删除所选 deletes row by row through delete_model (the admin's service: its lock, its frozen check), all
-        of them or none: one refusal rolls back the rows deleted before it."""
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
-
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self.in_scope(request, obj):
             return False
@@ -214,12 +224,19 @@ class ScopedAdminMixin(NotFoundMixin, ScopedQuerysetMixin):
         return super().has_delete_permission(request, obj)
 
 
-class MunicipalEditsMixin(NotFoundMixin):
+class MunicipalEditsMixin(ThroughServicesMixin, NotFoundMixin):
     """Shared reference data (regions, categories, providers): every staff role reads it, only
-    municipal finance and superusers change it, whatever permissions a group was given."""
+    municipal finance and superusers change it, whatever permissions a group was given (the admin hides
+    the buttons; services/records.py's save_shared_record refuses anyone else, whoever calls it)."""
 
     def may_edit(self, request):
         return may_review(request.user)
+
+    def save_model(self, request, obj, form, change):
+        save_shared_record(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        delete_shared_record(obj, by=request.user)
 
     def has_add_permission(self, request):
         return self.may_edit(request) and super().has_add_permission(request)

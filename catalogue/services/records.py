@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from catalogue.permissions import may_review
+
 
 def service_message(error):
     """A service's refusal (ValidationError or PermissionDenied) as one line for the clerk."""
@@ -45,6 +47,23 @@ def save_record(obj, *, by, reason=""):
             obj._change_reason = reason
         obj.save()
         return obj
+
+
+def require_reviewer(obj, by):
+    """Reference data every staff role reads (regions, categories, providers' public data): municipal finance
+    (catalogue.permissions.may_review) keeps it, whatever model permissions a group was given."""
+    if not may_review(by):
+        raise PermissionDenied(_("只有市财政局可以修改%(name)s。") % {"name": obj._meta.verbose_name})
+
+
+def save_shared_record(obj, *, by):
+    require_reviewer(obj, by)
+    return save_record(obj, by=by)
+
+
+def delete_shared_record(obj, *, by):
+    require_reviewer(obj, by)
+    delete_record(obj, by=by)
 
 
 def delete_record(obj, *, by):
