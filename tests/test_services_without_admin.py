@@ -2,8 +2,10 @@
 
 tests/scripted/run_services.py runs in a process of its own with settings that leave django.contrib.admin
 out (tests/scripted/settings.py) and a URLconf without it: it opens and publishes an edition, takes a pilot
-item through submission, return and approval, and qualifies a provider, checking at each step that the
-wrong role is refused, and that nothing under catalogue/admin was imported.
+item through submission, return and approval, qualifies a provider, saves a purchasing body, opens an edition
+draft, adds, changes and deletes items, saves and deletes a pilot draft, changes reference data, records a
+contract and publishes its evaluation, checking at each step that the wrong role (or a frozen record) is
+refused, and that nothing under catalogue/admin was imported.
 """
 
 import os

@@ -138,6 +138,41 @@ def main():
     assert set(shared.purchasing_bodies.all()) == {minzheng, weijian}
     print("items: added, changed and deleted in a draft; refused when published, to a department and for 试点")
 
+    # A pilot draft: written and deleted by its own county only; once sent, kept.
+    from catalogue.models import Region
+    from catalogue.services.pilots import delete_pilot_draft, save_pilot_draft
+    from catalogue.services.records import save_shared_record
+
+    draft_pilot = f.pilot_item("xianan", 2019, created_by=xianan)
+    draft_pilot.name = "社区助浴服务"
+    assert refused(lambda: save_pilot_draft(draft_pilot, by=chibi))
+    assert refused(lambda: save_pilot_draft(draft_pilot, by=city))
+    save_pilot_draft(draft_pilot, by=xianan)
+    assert PilotItem.objects.get(pk=draft_pilot.pk).name == "社区助浴服务"
+    assert refused(lambda: delete_pilot_draft(pilot, by=xianan))  # approved above: kept with its trail
+    delete_pilot_draft(draft_pilot, by=xianan)
+    assert not PilotItem.objects.filter(pk=draft_pilot.pk).exists()
+    print("pilot draft: saved and deleted by its county only; a sent item kept")
+
+    # Reference data: municipal finance keeps it.
+    region = Region.objects.get(slug="xianan")
+    region.order += 1
+    assert refused(lambda: save_shared_record(region, by=xianan))
+    save_shared_record(region, by=city)
+    print("reference data: refused to a county office, saved by municipal finance")
+
+    # A contract and its evaluation: recorded, published by finance, and the contract frozen behind it.
+    from tests.contract_builders import published_item, recorded_evaluation, saved_contract
+
+    serving = f.provider("咸宁市康乐养老服务中心", qualified_from=date(2016, 1, 1))
+    signed = saved_contract(published_item("xianan", 2017), serving, city)
+    result = recorded_evaluation(signed, city, 90, 85, 88)
+    assert refused(lambda: services.publish_evaluation(result, by=department))
+    services.publish_evaluation(result, by=city)
+    signed.number = "咸民政采〔2017〕7号"
+    assert refused(lambda: services.save_contract(signed, by=city))
+    print("contract: recorded, its evaluation published by finance only, then frozen")
+
     assert permissions.may_act_on(xianan, published, permissions.PREVIEW)
     # The admin app is not installed and the project's admin never loaded (simple_history imports Django's
     # admin package for its own admin class, which registers nothing here).
