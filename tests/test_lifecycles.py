@@ -4,6 +4,8 @@ Editions, pilot items, qualifications and evaluation results (their publication)
 admin's buttons read state_allows from it, so a move the table does not list is refused everywhere alike.
 """
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -70,3 +72,23 @@ def test_the_pilot_item_notes_when_its_state_changed():
     PILOT_LIFECYCLE.step(row, PilotItem.Action.SUBMIT)
     assert row.status_changed_at is not None
     assert row.allowed_actions() == [PilotItem.Action.WITHDRAW, PilotItem.Action.RETURN, PilotItem.Action.APPROVE]
+
+
+@pytest.mark.django_db
+def test_a_step_names_who_took_it_in_the_history_without_a_request():
+    """A service run by a script has no request for simple_history to read the user from: step(by=…) names him."""
+    from catalogue.services import publish_edition, withdraw_edition
+    from tests import factories as f
+
+    city = f.municipal()
+    draft = f.edition("xianan", 2018, status=Catalogue.Status.DRAFT)
+    f.item(draft)
+    publish_edition(draft, by=city, document_number="咸安财〔2018〕1号", published_on=date(2018, 3, 1))
+    assert draft.history.latest().history_user == city
+    withdraw_edition(draft, by=city, reason="文号有误")
+    latest = draft.history.latest()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        Catalogue.Status.WITHDRAWN,
+        city,
+        "文号有误",
+    )

@@ -2,9 +2,10 @@
 
 A lifecycle is data: action → (the states it may start from, the state it leads to), read by the
 services that change the state and by the admin's Operation buttons (state_allows). step() is the
-one place that checks a move against the table, sets the new state and names the history record's
-reason (who and when are the service's: it records its own trail row with `by`, and simple_history
-notes the user and time). The services lock the row first, so the check reads the state as it is now.
+one place that checks a move against the table, sets the new state, and names in the history who did it
+(`by`: a script has no request for simple_history to take the user from) and why; simple_history notes
+when. A service whose lifecycle keeps a trail (pilot items, qualifications) adds its trail row with the
+same `by`. The services lock the row first, so the check reads the state as it is now.
 """
 
 from collections.abc import Callable
@@ -40,7 +41,7 @@ class Lifecycle:
     def label(self, action):
         return self.actions(action).label if self.actions else action
 
-    def step(self, locked, action, *, reason="", change_reason=None):
+    def step(self, locked, action, *, by=None, reason="", change_reason=None):
         """Check `action` against the table for the locked row and apply it; return (from_status, to_status).
 
         Raises ValidationError with the lifecycle's refusal when the row's state does not allow it (it may
@@ -60,4 +61,6 @@ class Lifecycle:
         if change_reason is None:
             change_reason = f"{self.label(action)}{('：' + reason) if reason else ''}"
         locked._change_reason = change_reason
+        if by is not None:
+            locked._history_user = by
         return from_status, target

@@ -93,14 +93,14 @@ def publish_edition(edition, *, by, document_number, published_on):
         revisions = {row.pk: row for row in _lock_region_year(edition.region_id, edition.year)}
         locked = revisions[edition.pk]
         EDITION_LIFECYCLE.step(
-            locked, "publish", change_reason=_("发布，文号%(number)s") % {"number": document_number}
+            locked, "publish", by=by, change_reason=_("发布，文号%(number)s") % {"number": document_number}
         )
         if not locked.items.exists():
             raise ValidationError(_("目录中还没有事项，不能发布。"))
         for other in revisions.values():
             if other.pk != locked.pk and EDITION_LIFECYCLE.allows(other, "supersede"):
                 EDITION_LIFECYCLE.step(
-                    other, "supersede", change_reason=_("被第%(revision)s版替代") % {"revision": locked.revision}
+                    other, "supersede", by=by, change_reason=_("被第%(revision)s版替代") % {"revision": locked.revision}
                 )
                 other.save(update_fields=["status", "updated_at"])
         locked.document_number = document_number
@@ -182,7 +182,7 @@ def withdraw_edition(edition, *, by, reason):
         raise ValidationError({"reason": _("撤回目录须说明理由。")})
     with transaction.atomic():
         locked = Catalogue.objects.select_for_update().get(pk=edition.pk)
-        EDITION_LIFECYCLE.step(locked, "withdraw", change_reason=reason.strip())
+        EDITION_LIFECYCLE.step(locked, "withdraw", by=by, change_reason=reason.strip())
         locked.save(update_fields=["status", "updated_at"])
         # Its figures stop counting (they are read for public editions only) and its files stop
         # being served; both are kept, as the record of what was once published.

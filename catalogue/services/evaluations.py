@@ -47,7 +47,7 @@ def publish_evaluation(evaluation, *, by, published_on=None):
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
         if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以公开绩效评价结果。"))
-        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.PUBLISH)
+        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.PUBLISH, by=by)
         locked.published_on = published_on or timezone.localdate()
         locked.save(update_fields=["published", "published_on", "updated_at"])
         return locked
@@ -61,7 +61,7 @@ def withdraw_evaluation(evaluation, *, by, reason):
         locked = Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
         if not may_act_on(by, locked.contract, PUBLISH):
             raise PermissionDenied(_("只有财政部门可以撤回公开的绩效评价结果。"))
-        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.WITHDRAW, reason=reason.strip())
+        EVALUATION_LIFECYCLE.step(locked, Evaluation.Action.WITHDRAW, by=by, reason=reason.strip())
         locked.published_on = None
         locked.save(update_fields=["published", "published_on", "updated_at"])
         return locked

@@ -24,7 +24,7 @@ from .records import lock_unfrozen
 def _transition(pilot, action, *, by, comment=""):
     """Lock the pilot item, check the move is allowed from its current state, and record it."""
     locked = PilotItem.objects.select_for_update().select_related("region", "category").get(pk=pilot.pk)
-    from_status, target = PILOT_LIFECYCLE.step(locked, action, reason=comment)
+    from_status, target = PILOT_LIFECYCLE.step(locked, action, by=by, reason=comment)
     PilotTransition.objects.create(
         pilot_item=locked, action=action, from_status=from_status, to_status=target, by=by, comment=comment
     )

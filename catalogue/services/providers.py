@@ -39,7 +39,7 @@ def _require_reason(reason, what):
 def _transition(provider, action, *, by, reason=""):
     """Lock the provider, check the step is allowed from its current state, record it; return the locked row."""
     locked = Provider.objects.select_for_update().get(pk=provider.pk)
-    from_status, target = QUALIFICATION_LIFECYCLE.step(locked, action, reason=reason)
+    from_status, target = QUALIFICATION_LIFECYCLE.step(locked, action, by=by, reason=reason)
     change = ProviderStatusChange(
         provider=locked, action=action, from_status=from_status, to_status=target, by=by, reason=reason
     )
