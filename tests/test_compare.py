@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalogue.compare import compare_editions, default_partner, field_changes, older_first
+from catalogue.selectors.comparison import compare_editions, default_partner, field_changes, older_first
 from catalogue.models import Catalogue, CatalogueItem, ProcurementMethod
 from tests import factories
 from tests.public_builders import bulk_items

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalogue import charts, statistics
+from catalogue import charts
+from catalogue.selectors import statistics
 from catalogue.models import Catalogue
 from tests import factories
 from tests.public_builders import bulk_items

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import forms
-from catalogue.compare import publication_diff
+from catalogue.selectors.comparison import publication_diff
 from catalogue.models import EDITION_LIFECYCLE, Catalogue, CatalogueItem
 from catalogue.permissions import PREVIEW, is_finance, may_act_on, may_review
 from catalogue.scopes import ScopeRule

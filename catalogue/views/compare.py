@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.compare import compare_editions, default_partner, older_first
+from catalogue.selectors.comparison import compare_editions, default_partner, older_first
 from catalogue.models import Catalogue
 from catalogue.public_cache import public_page
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from catalogue import charts
-from catalogue import statistics as figures
+from catalogue.selectors import statistics as figures
 from catalogue.evaluation_rules import Grade
 from catalogue.public_cache import public_page
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from catalogue.compare import publication_diff
+from catalogue.selectors.comparison import publication_diff
 from catalogue.models import CatalogueItem
 from catalogue.permissions import PREVIEW, may_act_on
 from catalogue.selectors.editions import edition_table

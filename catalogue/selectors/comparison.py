@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import CatalogueItem
-from .translation import cached_gettext
+from catalogue.models import CatalogueItem
+from catalogue.translation import cached_gettext
 
 
 def _category(item):
@@ -164,7 +164,7 @@ def default_partner(edition, candidates):
 def publication_baseline(edition):
     """What publishing `edition` (a draft) would change from: the revision in force for its region and
     year, or else the region's newest published edition of an earlier year; None for a first catalogue."""
-    from .models import Catalogue
+    from catalogue.models import Catalogue
 
     published = Catalogue.objects.published().filter(region=edition.region_id).exclude(pk=edition.pk)
     same_year = published.filter(year=edition.year).first()

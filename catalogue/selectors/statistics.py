@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Sum
 
-from .evaluation_rules import Grade
-from .models import Catalogue, EditionFigures, Evaluation, Region, ServiceCategory
+from catalogue.evaluation_rules import Grade
+from catalogue.models import Catalogue, EditionFigures, Evaluation, Region, ServiceCategory
 
 
 def _newest_figures():
