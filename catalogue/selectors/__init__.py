@@ -1,3 +1,5 @@
-"""Shared reads: queries that more than one page needs (an admin page, a template tag, an export), each taking the
-user so that it reads through visible_to, as catalogue/scopes.py says. Writes are catalogue/services/.
+"""Shared reads: queries that more than one page needs (a public page, an admin page, a template tag, an export).
+
+Reads for staff take the user and go through visible_to, as catalogue/scopes.py says; reads for the public start
+from published data only (public(), in_force(), published()). Writes are catalogue/services/.
 """
