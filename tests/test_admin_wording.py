@@ -55,3 +55,22 @@ def test_a_long_return_reason_wraps_in_its_own_column_on_the_admin_home(client, 
     client.force_login(users["xianan"])
     page = client.get("/admin/").getvalue().decode()
     assert '<td class="work-queue-text">请补充预算测算依据：按服务人数、单价和服务时长分项列明。</td>' in page
+
+
+def test_every_staff_page_links_the_staff_stylesheet_once(client, users):
+    """css/admin-extra.css comes from admin/base_site.html for every admin page; no admin lists it again."""
+    edition = f.edition(year=2017)
+    item = f.item(edition)
+    client.force_login(users["shicaizheng"])
+    pages = [
+        "/admin/",
+        admin_url(Catalogue, "changelist"),
+        admin_url(Catalogue, "change", edition.pk),
+        admin_url(CatalogueItem, "change", item.pk),
+        admin_url(PilotItem, "changelist"),
+        f"/admin/catalogue/catalogue/{edition.pk}/do/revise/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content.decode().count("css/admin-extra.css") == 1, url

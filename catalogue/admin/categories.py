@@ -64,9 +64,6 @@ class ServiceCategoryAdmin(MunicipalEditsMixin, admin.ModelAdmin):
     fields = ["parent", "code", "name", "description", "order", "introduced_in", "level_display"]
     readonly_fields = ["level_display"]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(child_count=Count("children"))
 

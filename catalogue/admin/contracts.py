@@ -102,9 +102,6 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
         (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_queryset(self, request):
         return super().get_queryset(request).with_provider_grade()
 
@@ -134,7 +131,6 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
                 % {"provider": obj.provider.name},
                 messages.WARNING,
             )
-
 
     # Columns and read-only fields ---------------------------------------------------------------
 

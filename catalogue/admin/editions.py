@@ -138,9 +138,6 @@ class CatalogueAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
 
     operations = EDITION_OPERATIONS
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_queryset(self, request):
         return super().get_queryset(request).with_visible_item_count(request.user)
 

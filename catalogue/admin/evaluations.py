@@ -103,9 +103,6 @@ class EvaluationAdmin(RecordedThroughServiceMixin, OperationsAdminMixin, ScopedH
         (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_form(self, request, obj=None, **kwargs):
         return form_for_user(super().get_form(request, obj, **kwargs), request.user)
 

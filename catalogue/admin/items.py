@@ -159,9 +159,6 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
         (_("记录"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("edition__region", "category__parent__parent")
 

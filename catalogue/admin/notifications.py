@@ -57,9 +57,6 @@ class NotificationAdmin(NotFoundMixin, ScopedQuerysetMixin, admin.ModelAdmin):
     fields = ["title", "kind", "body", "target_link", "actor", "created_at", "read_at", "emailed_at"]
     readonly_fields = fields
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     # Every staff account has its own notifications, whatever its group's model permissions.
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

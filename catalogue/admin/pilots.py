@@ -128,9 +128,6 @@ class PilotItemAdmin(OperationsAdminMixin, CountyRegionFixedMixin, ScopedHistory
         (_("记录"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     def get_queryset(self, request):
         trail = Prefetch("transitions", queryset=PilotTransition.objects.select_related("by"))
         return super().get_queryset(request).prefetch_related(trail)

@@ -109,9 +109,6 @@ class ProviderAdmin(OperationsAdminMixin, MunicipalEditsMixin, ScopedHistoryAdmi
     # Set only through the services (认定 …); a superuser keeps the raw fields as an escape hatch.
     SERVICE_FIELDS = ["qualification_status", "qualified_from", "qualified_until"]
 
-    class Media:
-        css = {"all": ["css/admin-extra.css"]}
-
     # Fields that belong to the qualification file, not to the public data.
     FILE_FIELDS = ["unmet_conditions", "status_trail"]
 
