@@ -57,7 +57,7 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
         "purchasing_body",
         "region",
         "year",
-        "value_display",
+        "value",  # read as 150,000.00 through AmountsMixin
         "period",
         "procurement_method",
         "announced",
@@ -143,10 +143,6 @@ class ContractAdmin(RecordedThroughServiceMixin, CountyRegionFixedMixin, ScopedH
         if getattr(obj, "provider_latest_grade", None) == Grade.FAIL:
             return format_html('<span class="grade-flag" title="{}">⚠ {}</span>', _("最近一次绩效评价不合格"), obj.provider.name)
         return obj.provider.name
-
-    @admin.display(description=_("合同金额（元）"), ordering="value")
-    def value_display(self, obj):
-        return f"{obj.value:,.2f}"
 
     @admin.display(description=_("服务期限"), ordering="period_start")
     def period(self, obj):

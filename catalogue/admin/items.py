@@ -130,7 +130,7 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
         "leaf_category",
         "procurement_method",
         "is_pilot",
-        "budget_display",
+        "budget",  # read as 150,000.00 through AmountsMixin
     ]
     list_display_links = ["code", "name"]
     # Region and edition filters offer only what the user's scope holds (RelatedOnly…, EditionYearFilter).
@@ -232,8 +232,3 @@ class CatalogueItemAdmin(RecordedThroughServiceMixin, ScopedHistoryAdmin):
     def leaf_category(self, obj):
         return obj.category.name
 
-    @admin.display(description=_("预算（元）"), ordering="budget")
-    def budget_display(self, obj):
-        if obj.budget is None:
-            return self.get_empty_value_display()
-        return f"{obj.budget:,.2f}"
