@@ -77,5 +77,6 @@ def save_contract(contract, *, by):
             raise ValidationError(_("该合同的绩效评价结果已公开，合同不能再修改；如需更正，请先撤回评价结果的公开。"))
         contract.full_clean()
         contract._change_reason = _("录入合同") if contract.pk is None else _("修改合同")
+        contract._history_user = by
         contract.save()
         return contract

@@ -50,6 +50,7 @@ def save_edition_draft(edition, *, by):
             if any(getattr(edition, name) != getattr(stored, name) for name in fixed):
                 raise ValidationError(_("目录创建后，其行政区划、年度和修订版次不能再修改。"))
         edition.full_clean()
+        edition._history_user = by
         edition.save()
         return edition
 
@@ -232,6 +233,7 @@ def open_revision(edition, *, by, notes=None):
             notes=edition.notes if notes is None or not notes.strip() else notes.strip(),
         )
         new._change_reason = _("由第%(revision)s版动态调整") % {"revision": edition.revision}
+        new._history_user = by
         new.save()
         _copy_items(edition, new)
         notifications.draft_opened(new, by=by)
@@ -293,6 +295,7 @@ def open_next_year(region, year, *, by):
                 "source": source.label,
                 "count": len(copied),
             }
+            draft._history_user = by
             draft.save(update_fields=["updated_at"])
             notifications.draft_opened(draft, by=by)
             return draft

@@ -37,6 +37,7 @@ def record_evaluation(evaluation, *, by):
         evaluation.contract = contract
         evaluation.full_clean()
         evaluation._change_reason = _("录入评价") if evaluation.pk is None else _("修改评价")
+        evaluation._history_user = by
         evaluation.save()
         return evaluation
 
@@ -82,5 +83,6 @@ def set_evaluation_weights(*, by, self_weight, satisfaction_weight, third_party_
         row.updated_by = by
         row.full_clean()
         row._change_reason = _("修改权重")
+        row._history_user = by
         row.save()
         return row

@@ -59,6 +59,7 @@ def save_pilot_draft(pilot, *, by):
         if scope.is_county:
             pilot.region_id = scope.region_id
         _require_writer(pilot, by)
+        pilot._history_user = by
         pilot.save()
         return pilot
 
@@ -70,6 +71,7 @@ def delete_pilot_draft(pilot, *, by):
         _require_writer(stored, by)
         if not stored.is_deletable:
             raise PermissionDenied(_("只有草稿可以删除；已报送、已退回或已通过的试点事项及其流转记录须保留。"))
+        stored._history_user = by
         stored.delete()
 
 
@@ -135,6 +137,7 @@ def approve_pilot_item(pilot, *, by, comment=""):
             locked, edition=edition, category=locked.category, code="", budget=locked.planned_budget, is_pilot=True
         )
         item.full_clean()
+        item._history_user = by
         item.save()
         item.purchasing_bodies.set(locked.purchasing_bodies.all())
         locked.catalogue_item = item

@@ -60,6 +60,7 @@ def record_check(check, *, by):
     check.checked_by = by
     check.checked_at = timezone.now()
     check.full_clean()
+    check._history_user = by
     check.save()
     return check
 
