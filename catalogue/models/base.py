@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,19 @@ def account_field(verbose_name):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+    )
+
+
+def budget_field():
+    """预算（元）: an amount in yuan, optional, never negative; an item's budget and a pilot item's planned one
+    (which becomes the item's on approval) are the same kind of figure."""
+    return models.DecimalField(
+        _("预算（元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("预算金额不能为负数。"))],
     )
 
 

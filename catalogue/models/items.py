@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -9,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
-from .base import ConstraintErrorsOnFieldsMixin, Timestamped
+from .base import ConstraintErrorsOnFieldsMixin, Timestamped, budget_field
 from .editions import Catalogue
 from .search_index import bigram_document
 
@@ -182,14 +181,7 @@ class CatalogueItem(ConstraintErrorsOnFieldsMixin, Timestamped):
         _("购买方式"), max_length=30, choices=ProcurementMethod.choices, default=ProcurementMethod.OPEN_TENDER
     )
     performance_standard = models.TextField(_("绩效评价标准"), blank=True)
-    budget = models.DecimalField(
-        _("预算（元）"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("预算金额不能为负数。"))],
-    )
+    budget = budget_field()
     is_pilot = models.BooleanField(_("试点"), default=False)
     notes = models.TextField(_("备注"), blank=True)
     search_document = models.TextField(editable=False, blank=True, default="")

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from catalogue.scopes import Scope
 
-from .base import Recorded, account_field
+from .base import Recorded, account_field, budget_field
 from .items import ProcurementMethod
 from .lifecycles import Lifecycle
 from .trails import TrailStep
@@ -76,14 +76,7 @@ class PilotItem(Recorded):
         _("拟采用的购买方式"), max_length=30, choices=ProcurementMethod.choices, default=ProcurementMethod.OPEN_TENDER
     )
     performance_standard = models.TextField(_("绩效评价标准"), blank=True)
-    planned_budget = models.DecimalField(
-        _("预算（元）"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("预算金额不能为负数。"))],
-    )
+    planned_budget = budget_field()
     reason = models.TextField(_("申报理由"), blank=True, help_text=_("为什么该事项公共性、公益性较强，适合先行试点。"))
     negative_list_confirmed = models.BooleanField(
         _("确认不属于禁止购买的事项"),
