@@ -6,8 +6,6 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,20 +33,6 @@ def autocomplete_origin(request):
     if match is None or match.url_name != "autocomplete" or request.GET.get("app_label") != "catalogue":
         return None, None
     return request.GET.get("model_name"), request.GET.get("field_name")
-
-
-def changelist_url(model, **filters):
-    """The admin changelist of `model`, filtered by the given lookups."""
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
-
-
-def add_url(model, **initial):
-    """The admin add page of `model`, with initial values taken from the query string."""
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-    return f"{url}?{urlencode(initial)}" if initial else url
 
 
 def titled(filter_class, title):

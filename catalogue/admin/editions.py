@@ -16,7 +16,9 @@ from catalogue.services import open_next_year, open_revision, publish_edition, w
 from catalogue.services.editions import correct_publication, save_edition_draft
 from catalogue.views.staff.preview import preview_view
 
-from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, add_url, autocomplete_origin, changelist_url
+from catalogue.staff_links import add_url, changelist_url
+
+from .base import CountyRegionFixedMixin, ScopedHistoryAdmin, autocomplete_origin
 from .imports import import_url, import_urls
 from .items import CatalogueItemInline
 from .operations import Operation, OperationsAdminMixin

@@ -217,7 +217,7 @@ class Contract(Recorded):
                 % {
                     "region": self.region,
                     "year": self.year,
-                    "edition": f"{edition.region.name} {edition.label}",
+                    "edition": edition.region_label,
                     "status": edition.get_status_display(),
                 }
             }

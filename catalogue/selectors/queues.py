@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import CatalogueItem, PilotItem
 from catalogue.permissions import may_review
 from catalogue.scopes import Scope
+from catalogue.staff_links import changelist_url
 
 # A queue lists at most this many rows and links to the full changelist for the rest.
 QUEUE_LENGTH = 30
@@ -35,12 +35,6 @@ class Queue:
     more_url: str = ""
     # The column of free text (a return reason) that wraps and takes the width; the others stay on one line.
     text_column: int | None = None
-
-
-def _changelist(model, **filters):
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _pilot_row(pilot, now, *cells):
@@ -61,7 +55,7 @@ def review_queue(user, now):
         rows=[_pilot_row(p, now, p.name, p.region.name, p.fiscal_year) for p in waiting[:QUEUE_LENGTH]],
         total=waiting.count(),
         empty=_("没有等待审核的报送。"),
-        more_url=_changelist(PilotItem, status__exact=PilotItem.Status.SUBMITTED),
+        more_url=changelist_url(PilotItem, status__exact=PilotItem.Status.SUBMITTED),
     )
 
 
@@ -78,7 +72,7 @@ def returned_queue(user, now):
         rows=rows,
         total=returned.count(),
         empty=_("没有被退回的事项。"),
-        more_url=_changelist(PilotItem, status__exact=PilotItem.Status.RETURNED),
+        more_url=changelist_url(PilotItem, status__exact=PilotItem.Status.RETURNED),
         text_column=2,
     )
 
@@ -96,7 +90,7 @@ def sent_queue(user, now):
         rows=[_pilot_row(p, now, p.name, p.fiscal_year, p.get_status_display()) for p in sent[:QUEUE_LENGTH]],
         total=sent.count(),
         empty=_("还没有报送过试点事项。"),
-        more_url=_changelist(PilotItem),
+        more_url=changelist_url(PilotItem),
     )
 
 
@@ -109,7 +103,7 @@ def department_queue(user, now):
     rows = [
         {
             "url": reverse("admin:catalogue_catalogueitem_change", args=[item.pk]),
-            "cells": [item.code, item.name, f"{item.edition.region.name} {item.edition.label}"],
+            "cells": [item.code, item.name, item.edition.region_label],
         }
         for item in drafts[:QUEUE_LENGTH]
     ]
@@ -120,7 +114,7 @@ def department_queue(user, now):
         rows=rows,
         total=drafts.count(),
         empty=_("草稿目录中没有本单位的事项。"),
-        more_url=_changelist(CatalogueItem, edition__status__exact="DRAFT"),
+        more_url=changelist_url(CatalogueItem, edition__status__exact="DRAFT"),
     )
 
 

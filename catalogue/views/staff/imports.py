@@ -17,7 +17,6 @@ import secrets
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -29,6 +28,7 @@ from catalogue.imports.template import instructions, template_bytes
 from catalogue.models import Catalogue, CatalogueItem
 from catalogue.permissions import IMPORT, may_act_on
 from catalogue.services.imports import import_items
+from catalogue.staff_links import changelist_url
 from catalogue.uploads import limit_uploads
 
 SESSION_KEY = "catalogue_import"
@@ -48,7 +48,7 @@ def _edition_for(request, pk):
 
 def _items_url(edition):
     """The item changelist filtered to the edition, where the clerk lands after an import."""
-    return f"{reverse('admin:catalogue_catalogueitem_changelist')}?edition__id__exact={edition.pk}"
+    return changelist_url(CatalogueItem, edition__id__exact=edition.pk)
 
 
 def _context(request, edition, **extra):
