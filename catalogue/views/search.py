@@ -6,7 +6,7 @@ service area or a year alone is a search: without a keyword the items are listed
 """
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import exports
 from catalogue import search as engine
 from catalogue.filters import ChineseOptionsSelect
-from catalogue.exports.writers import Column, XLSX_CONTENT_TYPE, _attachment, csv_response, xlsx_bytes
+from catalogue.exports.writers import Column, csv_response, xlsx_bytes, xlsx_file_response
 from catalogue.models import Catalogue, CatalogueItem, Region, ServiceCategory
 from catalogue.public_cache import public_page
 
@@ -173,4 +173,4 @@ def search_export(request, fmt):
     if fmt == "csv":
         return csv_response(SEARCH_COLUMNS, rows, names)
     content = xlsx_bytes(SEARCH_COLUMNS, rows, gettext("检索结果"), title_lines=_description(query, region, area, year))
-    return _attachment(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), names)
+    return xlsx_file_response(content, names)
