@@ -45,3 +45,19 @@ def _streamed_responses_read_once():
     Client.request = reading_request
     yield
     Client.request = request
+
+
+@pytest.fixture
+def shicaizheng():
+    """The municipal finance clerk of the demo (市财政局); a test file that needs the role group too has its own."""
+    from tests import factories as f
+
+    return f.municipal()
+
+
+@pytest.fixture
+def xianan():
+    """The 咸安区 county finance clerk of the demo."""
+    from tests import factories as f
+
+    return f.county()

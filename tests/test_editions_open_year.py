@@ -14,16 +14,6 @@ from tests import factories as f
 
 
 @pytest.fixture
-def shicaizheng():
-    return f.municipal()
-
-
-@pytest.fixture
-def xianan():
-    return f.county()
-
-
-@pytest.fixture
 def last_year():
     """咸安区's 2017 catalogue, published, with two items."""
     edition = f.edition(region_slug="xianan", year=2017)

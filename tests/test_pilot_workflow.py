@@ -17,16 +17,6 @@ from tests.staff_builders import admin_url, demo_roles, messages_of, operation_u
 Status = PilotItem.Status
 
 
-@pytest.fixture
-def shicaizheng():
-    return f.municipal()
-
-
-@pytest.fixture
-def xianan():
-    return f.county()
-
-
 def application_url(pilot):
     return reverse("admin:catalogue_pilotitem_application", args=[pilot.pk])
 

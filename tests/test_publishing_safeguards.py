@@ -19,11 +19,6 @@ from tests.staff_builders import admin_url, demo_roles, edition_post, operation_
 
 
 @pytest.fixture
-def shicaizheng():
-    return f.municipal()
-
-
-@pytest.fixture
 def draft():
     edition = f.edition(year=2018, status=Catalogue.Status.DRAFT)
     f.item(edition)

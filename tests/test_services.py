@@ -18,16 +18,6 @@ from catalogue.services import (
 from tests import factories as f
 
 
-@pytest.fixture
-def shicaizheng():
-    return f.municipal()
-
-
-@pytest.fixture
-def xianan():
-    return f.county()
-
-
 def test_publishing_a_correction_supersedes_the_revision_in_force(shicaizheng):
     first = f.edition(year=2017)
     f.item(first)
