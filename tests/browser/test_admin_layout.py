@@ -11,6 +11,7 @@ from django.core.management import call_command
 from catalogue.models import Catalogue
 from catalogue.services import open_revision, return_pilot_item, submit_pilot_item
 from tests import factories as f
+from tests.browser.signing import sign_in
 
 REASON = "请补充预算测算依据：按服务人数、单价和服务时长分项列明，并附上一年度同类服务的实际支出情况，便于核定预算规模。"
 REGIONS = ["xianning", "xianan", "jiayu", "tongcheng", "chongyang", "tongshan", "chibi", "xn-htz"]
@@ -35,12 +36,7 @@ def office(transactional_db):
 def signed_in(browser, live_server, username, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "xianning-demo-2015")
-    page.locator("input[type=submit]").click()
-    assert page.url.rstrip("/").endswith("/admin"), page.url
-    return page
+    return sign_in(page, live_server, username)
 
 
 def box(locator):

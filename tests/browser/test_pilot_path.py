@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from catalogue.models import Catalogue, PilotItem
 from tests import factories as f
+from tests.browser.signing import sign_in
 
 
 @pytest.fixture
@@ -23,12 +24,7 @@ def people(transactional_db):
 def signed_in(browser, live_server, username):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "xianning-demo-2015")
-    page.locator("input[type=submit]").click()
-    assert page.url.rstrip("/").endswith("/admin"), page.url
-    return page
+    return sign_in(page, live_server, username)
 
 
 def operate(page, link_text, **fields):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from catalogue.models import Catalogue, Notification, PilotItem
 from tests import factories as f
+from tests.browser.signing import sign_in
 
 
 @pytest.fixture
@@ -42,12 +43,7 @@ def signed_in(browser, live_server, username):
         if response.status >= 400 and not response.url.endswith("/favicon.ico")
         else None,
     )
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "xianning-demo-2015")
-    page.locator("input[type=submit]").click()
-    assert page.url.rstrip("/").endswith("/admin"), page.url
-    return page
+    return sign_in(page, live_server, username)
 
 
 def test_the_county_saves_and_submits_and_the_reviewer_is_notified(browser, live_server, people, shots_dir):
